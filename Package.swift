@@ -1,0 +1,37 @@
+// swift-tools-version:6.1
+// Swift 6.1 is the minimum: the package uses the Swift 6 language mode and the
+// `MemberImportVisibility` upcoming feature, which 6.0 compilers do not know.
+
+import PackageDescription
+
+let package = Package(
+    name: "swift-websocket-pubsub",
+    platforms: [.macOS(.v14), .iOS(.v17), .tvOS(.v17), .watchOS(.v10), .visionOS(.v1)],
+    products: [
+        .library(name: "WebSocketCodec", targets: ["WebSocketCodec"]),
+        .library(name: "WebSocketPubSub", targets: ["WebSocketPubSub"]),
+        .library(name: "WebSocketPubSubTesting", targets: ["WebSocketPubSubTesting"]),
+    ],
+    targets: [
+        .target(name: "WebSocketCodec"),
+        .target(name: "WebSocketPubSub"),
+        .target(name: "WebSocketPubSubTesting", dependencies: ["WebSocketPubSub"]),
+        .testTarget(name: "WebSocketCodecTests", dependencies: ["WebSocketCodec"]),
+        .testTarget(name: "WebSocketPubSubTests", dependencies: ["WebSocketPubSub", "WebSocketPubSubTesting"]),
+        .testTarget(
+            name: "WebSocketPubSubTestingTests",
+            dependencies: ["WebSocketPubSub", "WebSocketPubSubTesting"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}

@@ -1,0 +1,41 @@
+/// The identity of something clients subscribe to: a game, a document, an order.
+///
+/// An entity identifier is a non-empty string of at most ``maximumUTF8Length`` UTF-8 bytes. The
+/// bound keeps one subscription's memory and one store row's size predictable whatever a client
+/// sends.
+public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The longest identifier accepted, in UTF-8 bytes.
+    public static let maximumUTF8Length = 1024
+
+    /// The identifier's text.
+    public let rawValue: String
+
+    /// Validates `rawValue` and wraps it.
+    ///
+    /// - Throws: ``EntityIDError`` when the text is empty or longer than ``maximumUTF8Length`` bytes.
+    public init(validating rawValue: String) throws(EntityIDError) {
+        if rawValue.isEmpty { throw .empty }
+        let length = rawValue.utf8.count
+        if length > Self.maximumUTF8Length { throw .tooLong(length: length, limit: Self.maximumUTF8Length) }
+        self.rawValue = rawValue
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Why a string is not a valid ``EntityID``.
+public enum EntityIDError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The identifier was the empty string.
+    case empty
+    /// The identifier was longer than the limit, in UTF-8 bytes.
+    case tooLong(length: Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .empty: "entityId must not be empty"
+        case .tooLong(let length, let limit): "entityId is \(length) bytes long; the limit is \(limit) UTF-8 bytes"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// The host's transport: how a serialized message reaches a batch of connections.
+///
+/// The pub/sub core never builds WebSocket frames. It serializes a message once and hands the
+/// bytes, with every recipient, to one `send` call, so that a host speaking RFC 6455 can frame the
+/// message once and write the same bytes to every connection; a gateway host may post it to each
+/// connection's callback URL instead.
+///
+/// ## Contract
+/// - `send` returns only the recipients that did *not* accept the message; every connection not
+///   listed counts as delivered, meaning its transport accepted the bytes (written or queued).
+///   An all-success batch therefore allocates nothing for the result.
+/// - A recipient reported ``SendFailure/Reason/gone`` no longer exists (a closed channel, a
+///   gateway's HTTP 410); the notifier removes it and its subscriptions and never retries it.
+/// - A recipient reported ``SendFailure/Reason/failed(_:)`` may succeed later (a full outbound
+///   buffer, a throttled gateway); the notifier retries it under its retry policy.
+public protocol ConnectionSender: Sendable {
+    /// Sends `message` to every connection in `recipients`; returns those that did not accept it.
+    func send(_ message: OutboundMessage, to recipients: [ConnectionID]) async -> [SendFailure]
+}
+
+/// A message as the pub/sub core hands it to the transport: serialized once, shared by all recipients.
+public struct OutboundMessage: Hashable, Sendable {
+    /// How the transport should present the payload.
+    public enum Kind: Hashable, Sendable {
+        /// UTF-8 text (a WebSocket text message).
+        case text
+        /// Opaque bytes (a WebSocket binary message).
+        case binary
+    }
+
+    /// The payload.
+    public var bytes: [UInt8]
+    /// Text or binary.
+    public var kind: Kind
+
+    /// Wraps a serialized payload.
+    public init(bytes: [UInt8], kind: Kind = .text) {
+        self.bytes = bytes
+        self.kind = kind
+    }
+
+    /// Wraps UTF-8 text.
+    public init(text: String) {
+        self.init(bytes: Array(text.utf8), kind: .text)
+    }
+}
+
+/// One recipient that did not accept a message, and why.
+public struct SendFailure: Hashable, Sendable {
+    /// Why the transport did not accept the message.
+    public enum Reason: Hashable, Sendable {
+        /// The connection no longer exists; never retry it.
+        case gone
+        /// A failure that may pass (a full buffer, throttling); the text says what happened.
+        case failed(String)
+    }
+
+    /// The recipient.
+    public var connection: ConnectionID
+    /// Why it failed.
+    public var reason: Reason
+
+    /// Creates a failure record.
+    public init(connection: ConnectionID, reason: Reason) {
+        self.connection = connection
+        self.reason = reason
+    }
+}

@@ -1,0 +1,1 @@
+// The WebSocketPubSubTesting module: the store conformance suite and test doubles.
