@@ -9,12 +9,19 @@
 ///   subscribing again returns ``SubscribeOutcome/alreadySubscribed`` and changes nothing.
 /// - ``subscribe(_:to:limit:)`` refuses with ``SubscribeOutcome/limitReached`` when the connection
 ///   already holds `limit` *other* subscriptions; the check and the insert are one atomic step,
-///   so concurrent subscribes of one connection never exceed the limit.
+///   so concurrent subscribes of one connection never exceed the limit. The limit counts only that
+///   connection's pairs; a pair that already exists is ``SubscribeOutcome/alreadySubscribed`` even at
+///   the limit; a `limit` of zero or less refuses every new pair.
 /// - ``unsubscribe(_:from:)`` returns whether a pair was removed.
 /// - ``removeAll(for:)`` removes every subscription of a connection and returns how many.
 /// - ``subscribers(of:)`` lists each subscribed connection of an entity exactly once, in any order.
 /// - ``subscriptions(of:)`` lists each entity a connection is subscribed to exactly once.
 /// - ``count()`` is the number of (connection, entity) pairs.
+/// - Identifiers are compared exactly: a store must not fold case, trim, or truncate them (a
+///   database column needs a case-sensitive collation and room for 1024 bytes of UTF-8).
+///
+/// A store that keeps its index in local memory may also adopt ``SubscriberSnapshotProviding``,
+/// which the notifier uses, when present, to list subscribers without suspending.
 public protocol SubscriptionStore: Sendable {
     /// Subscribes `connection` to `entity`, unless it already holds `limit` other subscriptions.
     func subscribe(_ connection: ConnectionID, to entity: EntityID, limit: Int) async throws -> SubscribeOutcome

@@ -1,0 +1,57 @@
+public import WebSocketPubSub
+
+/// The behavioural checks every ``SubscriptionStore`` must pass, in one call.
+///
+/// Each check runs against a fresh, empty store from your factory. The checks cover idempotent
+/// subscribes, the per-connection limit (exactly at the limit, counted per connection, atomic under
+/// concurrent subscribes), unsubscribe and removeAll results, both directions of the index agreeing,
+/// each subscriber listed once, identifiers compared byte for byte (case, Unicode, 1024-byte ids),
+/// a seeded random sequence compared against a model, and concurrent mixed operations.
+///
+/// The suite depends on neither `Testing` nor `XCTest`: ``run(only:)`` returns the failures, and
+/// ``validate(only:)`` throws them as one ``StoreConformanceError``.
+///
+/// ```swift
+/// // Swift Testing
+/// @Test func redisSubscriptionStoreConforms() async throws {
+///     try await SubscriptionStoreConformance { try await RedisSubscriptionStore(flushedDatabase()) }.validate()
+/// }
+///
+/// // XCTest
+/// func testRedisSubscriptionStoreConforms() async throws {
+///     try await SubscriptionStoreConformance { try await RedisSubscriptionStore(flushedDatabase()) }.validate()
+/// }
+/// ```
+public struct SubscriptionStoreConformance: Sendable {
+    /// Makes a new, empty store; called once per check.
+    public typealias Factory = @Sendable () async throws -> any SubscriptionStore
+
+    /// The name of every check, in the order they run; pass some to ``run(only:)`` to run those alone.
+    public static var checkNames: [String] { SubscriptionStoreChecks.all.map(\.name) }
+
+    private let options: StoreConformanceOptions
+    private let makeStore: Factory
+
+    /// Prepares the suite.
+    ///
+    /// - Parameters:
+    ///   - options: How hard to push the store.
+    ///   - makeStore: Returns a new, empty store each time it is called.
+    public init(options: StoreConformanceOptions = StoreConformanceOptions(), makeStore: @escaping Factory) {
+        self.options = options
+        self.makeStore = makeStore
+    }
+
+    /// Runs the checks named in `names` (every check when `nil`) and returns what failed; empty means conformant.
+    public func run(only names: Set<String>? = nil) async -> [StoreConformanceFailure] {
+        await ConformanceCheck.run(SubscriptionStoreChecks.all, only: names, options: options, makeStore: makeStore)
+    }
+
+    /// Runs the checks named in `names` (every check when `nil`) and throws if any failed.
+    ///
+    /// - Throws: ``StoreConformanceError`` listing every failure.
+    public func validate(only names: Set<String>? = nil) async throws(StoreConformanceError) {
+        let failures = await run(only: names)
+        if !failures.isEmpty { throw StoreConformanceError(failures: failures) }
+    }
+}
