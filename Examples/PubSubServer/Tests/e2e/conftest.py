@@ -1,0 +1,58 @@
+"""Fixtures that start the example server (PUBSUB_SERVER_CMD, or `swift run` by default) on free
+loopback ports and stop it afterwards; see support.py for the helpers the tests share."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import ServerProcess
+
+# The limits the `limited_server` runs with, small enough to reach from a test quickly.
+LIMITED_MAX_MESSAGE_BYTES = 4096
+LIMITED_MAX_SUBSCRIPTIONS = 3
+
+
+# After one failed start, later ones fail at once: a server that hangs before `listening on` would
+# otherwise cost the whole startup timeout again for every test.
+_first_start_failure: list[str] = []
+
+
+def _start(*flags: str) -> ServerProcess:
+    if _first_start_failure:
+        pytest.fail("an earlier server start failed:\n" + _first_start_failure[0], pytrace=False)
+    message = None
+    try:
+        return ServerProcess(*flags)
+    except RuntimeError as error:
+        message = str(error)
+    _first_start_failure.append(message)
+    pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def server():
+    """A server with the default limits, shared by the tests that don't count connections."""
+    process = _start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def limited_server():
+    """A server with small --max-message-bytes and --max-subscriptions-per-connection."""
+    process = _start(
+        "--max-message-bytes",
+        str(LIMITED_MAX_MESSAGE_BYTES),
+        "--max-subscriptions-per-connection",
+        str(LIMITED_MAX_SUBSCRIPTIONS),
+    )
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def fresh_server():
+    """A server of the test's own, for exact /stats counts and for shutting it down."""
+    process = _start()
+    yield process
+    process.stop()

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests (Examples/PubSubServer/Tests/e2e) against the example server over the
+# wire. Builds nothing: build the server first, for example with
+#   swift build -c release --package-path Examples/PubSubServer --product pubsub-server
+#
+# Environment (all optional):
+#   PUBSUB_SERVER_CMD  command that starts the server; the tests append --host, --port and limit flags
+#                      (default: Examples/PubSubServer/.build/release/pubsub-server)
+#   STARTUP_TIMEOUT    seconds each server start may take to print `listening on` (default 180)
+#   E2E_TIMEOUT        seconds the whole run may take (default 900)
+# Extra arguments go to pytest (for example `-k stats -x`). A JUnit report goes to reports/e2e/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source Scripts/common.sh
+
+if [[ -z ${PUBSUB_SERVER_CMD:-} ]]; then
+    binary="$(pwd)/Examples/PubSubServer/.build/release/pubsub-server"
+    if [[ ! -x $binary ]]; then
+        echo "e2e: $binary is not built and PUBSUB_SERVER_CMD is not set; build it with" >&2
+        echo "  swift build -c release --package-path Examples/PubSubServer --product pubsub-server" >&2
+        exit 1
+    fi
+    export PUBSUB_SERVER_CMD=$binary
+fi
+echo "==> e2e against: $PUBSUB_SERVER_CMD"
+
+python=$(Scripts/python-venv.sh)
+# No __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
+mkdir -p reports/e2e
+
+status=0
+start_group - timeout -k 10 "${E2E_TIMEOUT:-900}" "$python" -m pytest \
+    -c Examples/PubSubServer/Tests/e2e/pytest.ini \
+    --junitxml reports/e2e/junit.xml \
+    -p no:cacheprovider \
+    Examples/PubSubServer/Tests/e2e "$@"
+wait "$started_pid" || status=$?
+if ((status == 124)); then
+    echo "e2e: the run took longer than ${E2E_TIMEOUT:-900}s" >&2
+fi
+exit "$status"
