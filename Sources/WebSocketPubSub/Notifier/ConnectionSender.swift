@@ -13,6 +13,13 @@
 ///   gateway's HTTP 410); the notifier removes it and its subscriptions and never retries it.
 /// - A recipient reported ``SendFailure/Reason/failed(_:)`` may succeed later (a full outbound
 ///   buffer, a throttled gateway); the notifier retries it under its retry policy.
+/// - Failures naming a connection that was not among the recipients are ignored, and only the first
+///   failure reported for a connection counts.
+/// - `send` is called from many tasks at once: one publish's batch at a time, beside retries of
+///   earlier messages to other connections. ``Notifier`` never has two messages in flight to the same
+///   connection, so a transport that keeps each connection's writes in call order keeps message order.
+/// - `send` must return: the next publish's batch waits for it. A transport that can block (a slow
+///   peer, a remote gateway) bounds each write with its own timeout and reports it as `failed`.
 public protocol ConnectionSender: Sendable {
     /// Sends `message` to every connection in `recipients`; returns those that did not accept it.
     func send(_ message: OutboundMessage, to recipients: [ConnectionID]) async -> [SendFailure]

@@ -1,0 +1,16 @@
+/// The notifier's view of time: offsets from the moment it was created, on any `Clock<Duration>`.
+///
+/// Erasing the clock here keeps ``Notifier`` a plain, non-generic type while tests still inject a
+/// manual clock. Only the slow path reads it: a publish whose recipients all accept never asks the time.
+struct NotifierClock: Sendable {
+    /// The time elapsed since the notifier was created.
+    let now: @Sendable () -> Duration
+    /// Suspends until `offset` after the notifier was created.
+    let sleep: @Sendable (_ until: Duration) async throws -> Void
+
+    init<C: Clock<Duration>>(_ clock: C) {
+        let origin = clock.now
+        now = { origin.duration(to: clock.now) }
+        sleep = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
+    }
+}

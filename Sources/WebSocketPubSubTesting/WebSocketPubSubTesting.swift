@@ -1,1 +1,0 @@
-// The WebSocketPubSubTesting module: the store conformance suite and test doubles.
