@@ -1,0 +1,201 @@
+public import Foundation
+
+/// The pub/sub API of one server: a ``Router`` with built-in `subscribe` and `unsubscribe` routes,
+/// wired to the stores, the authorization hooks and an observer.
+///
+/// A host (a SwiftNIO server, a serverless function behind an API gateway) calls four methods, one
+/// per thing that happens to a WebSocket:
+/// - ``connect(_:)`` during the handshake: runs the `$connect` authorizer and records the connection,
+///   or says which HTTP status to refuse it with;
+/// - ``handle(text:from:)`` for every text message: returns the reply to send back, if any;
+/// - ``handleBinary(from:)`` for every binary message: always an error reply, never a close;
+/// - ``disconnect(_:)`` once the socket is gone: removes the record and every subscription.
+///
+/// Application errors (bad JSON, unknown action, invalid entity, limits, refusals, failing stores)
+/// are all error replies `{"error":"…","code":"…"}`; nothing here closes a connection or traps.
+///
+/// The host must not call ``handle(text:from:)`` for a connection after starting its
+/// ``disconnect(_:)``, or a subscribe still in flight could outlive the clean-up.
+///
+/// ```swift
+/// let gateway = PubSubGateway(
+///     connections: InMemoryConnectionStore(), subscriptions: InMemorySubscriptionStore())
+/// switch await gateway.connect(id: .random(), remoteAddress: "203.0.113.7:50312", subprotocol: "websocket") {
+/// case .accepted(let connection): // complete the upgrade, remember connection.id
+/// case .rejected(let status, let reason): // answer `status` with `reason`, close
+/// }
+/// let reply = await gateway.handle(text: Array(#"{"action":"subscribe","entityId":"game-42"}"#.utf8), from: id)
+/// // reply?.bytes == {"status":"subscribed","entityId":"game-42"}
+/// await gateway.disconnect(id)
+/// ```
+public struct PubSubGateway: Sendable {
+    /// Decides whether `connection` may subscribe to `entity`; an error thrown is an `internal_error` reply.
+    public typealias SubscriptionAuthorizer = @Sendable (Connection, EntityID) async throws -> SubscriptionDecision
+
+    /// The router, with the built-in routes added.
+    public let router: Router
+    /// Where connection records live.
+    public let connections: any ConnectionStore
+    /// Where subscriptions live.
+    public let subscriptions: any SubscriptionStore
+    /// The limits in force.
+    public let configuration: Configuration
+
+    private let observer: (any PubSubObserver)?
+    private let now: @Sendable () -> Date
+
+    /// Creates a gateway.
+    ///
+    /// - Parameters:
+    ///   - router: Your routes and hooks. `subscribe` and `unsubscribe` are added unless you
+    ///     registered routes of those names yourself.
+    ///   - connections: The connection store.
+    ///   - subscriptions: The subscription store.
+    ///   - configuration: Limits, such as subscriptions per connection (default 128).
+    ///   - authorizeSubscription: Asked before every subscribe; `nil` allows all.
+    ///   - observer: Receives a ``PubSubEvent`` for everything that happens; with `nil`, no event is built.
+    ///   - now: The clock for `connectedAt` and `lastActiveAt`; tests inject a fixed one.
+    public init(
+        router: Router = Router(),
+        connections: any ConnectionStore,
+        subscriptions: any SubscriptionStore,
+        configuration: Configuration = Configuration(),
+        authorizeSubscription: SubscriptionAuthorizer? = nil,
+        observer: (any PubSubObserver)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        let builtIns = SubscriptionRoutes(
+            subscriptions: subscriptions, limit: configuration.maxSubscriptionsPerConnection,
+            authorize: authorizeSubscription, observer: observer)
+        var router = router
+        if !router.hasRoute("subscribe") {
+            router.on("subscribe") { context in try await builtIns.subscribe(context) }
+        }
+        if !router.hasRoute("unsubscribe") {
+            router.on("unsubscribe") { context in try await builtIns.unsubscribe(context) }
+        }
+        self.router = router
+        self.connections = connections
+        self.subscriptions = subscriptions
+        self.configuration = configuration
+        self.observer = observer
+        self.now = now
+    }
+
+    /// Authorizes a handshake and, if accepted, records the connection with `connectedAt` = now.
+    ///
+    /// An authorizer that throws, or a store that fails to record the connection, refuses the
+    /// handshake with status 500; nothing is recorded then.
+    public func connect(_ request: ConnectRequest) async -> ConnectResult {
+        let decision: ConnectDecision
+        do {
+            decision = try await router.authorize(request)
+        } catch {
+            emit(.connectionRejected(request.id, reason: "the $connect authorizer failed: \(error)"))
+            return .rejected(status: 500, reason: "the connection could not be authorized")
+        }
+        switch decision {
+        case .reject(let status, let reason):
+            emit(.connectionRejected(request.id, reason: reason))
+            return .rejected(status: status, reason: reason)
+        case .accept(let attributes):
+            let connection = Connection(
+                id: request.id, remoteAddress: request.remoteAddress, connectedAt: now(),
+                subprotocol: request.subprotocol, attributes: attributes)
+            do {
+                try await connections.insert(connection)
+            } catch {
+                emit(.connectionRejected(request.id, reason: "the connection store failed: \(error)"))
+                return .rejected(status: 500, reason: "the connection could not be recorded")
+            }
+            emit(.connectionOpened(connection.id))
+            return .accepted(connection)
+        }
+    }
+
+    /// Authorizes a handshake and, if accepted, records the connection; see ``connect(_:)``.
+    public func connect(
+        id: ConnectionID = .random(),
+        remoteAddress: String? = nil,
+        subprotocol: String? = nil,
+        path: String = "/",
+        headers: [(name: String, value: String)] = []
+    ) async -> ConnectResult {
+        await connect(
+            ConnectRequest(
+                id: id, remoteAddress: remoteAddress, subprotocol: subprotocol, path: path, headers: headers))
+    }
+
+    /// Routes one text message from `id` and returns the reply to send back, if any.
+    ///
+    /// Marks the connection active first. The built-in routes always reply; a custom route may not.
+    public func handle(text message: [UInt8], from id: ConnectionID) async -> OutboundMessage? {
+        var connection: Connection
+        do {
+            guard let stored = try await connections.connection(id) else {
+                return fail(id, route: nil, .unknownConnection)
+            }
+            connection = stored
+            let date = now()
+            try await connections.touch(id, at: date)
+            connection.lastActiveAt = date
+        } catch {
+            return fail(id, route: nil, .internalError("the connection store failed: \(error)"))
+        }
+        let result = await router.route(message, from: connection)
+        switch result {
+        case .handled(let route, let reply):
+            emit(.routeHandled(id, route: route))
+            return reply
+        case .failed(let route, let error):
+            return fail(id, route: route, error)
+        }
+    }
+
+    /// Answers a binary message: the API speaks JSON text, so this is always a `binary_message` error
+    /// reply. The connection stays open and is marked active.
+    public func handleBinary(from id: ConnectionID) async -> OutboundMessage {
+        do {
+            try await connections.touch(id, at: now())
+        } catch {
+            return fail(id, route: nil, .internalError("the connection store failed: \(error)"))
+        }
+        return fail(id, route: nil, .binaryMessage)
+    }
+
+    /// Removes the connection's record and all its subscriptions, then runs the `$disconnect` handler.
+    ///
+    /// Calling it again for the same id finds nothing, reports nothing and runs no handler. A store
+    /// failure is reported to the observer; the other store is cleaned up regardless.
+    public func disconnect(_ id: ConnectionID) async {
+        var removed: Connection?
+        var subscriptionsRemoved = 0
+        do {
+            removed = try await connections.remove(id)
+        } catch {
+            emit(.routeFailed(id, route: Router.disconnectRoute, reason: "the connection store failed: \(error)"))
+        }
+        do {
+            subscriptionsRemoved = try await subscriptions.removeAll(for: id)
+        } catch {
+            emit(.routeFailed(id, route: Router.disconnectRoute, reason: "the subscription store failed: \(error)"))
+        }
+        guard removed != nil || subscriptionsRemoved > 0 else { return }
+        emit(.connectionClosed(id, subscriptionsRemoved: subscriptionsRemoved))
+        guard let removed else { return }
+        do {
+            try await router.disconnected(removed)
+        } catch {
+            emit(.routeFailed(id, route: Router.disconnectRoute, reason: "the $disconnect handler failed: \(error)"))
+        }
+    }
+
+    private func fail(_ id: ConnectionID, route: String?, _ error: RouteError) -> OutboundMessage {
+        emit(.routeFailed(id, route: route, reason: error.description))
+        return error.reply
+    }
+
+    private func emit(_ event: @autoclosure () -> PubSubEvent) {
+        if let observer { observer.observe(event()) }
+    }
+}

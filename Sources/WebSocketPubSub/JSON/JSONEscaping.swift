@@ -1,0 +1,42 @@
+/// Writes strings as JSON string literals, for replies built without an encoder.
+enum JSONEscaping {
+    /// Appends `text` to `bytes` between quotes, escaping what RFC 8259 requires (quote, backslash,
+    /// U+0000–U+001F) and copying every other character as UTF-8.
+    static func appendQuoted(_ text: some StringProtocol, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(byte)
+            case 0x0A:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            default:
+                bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The JSON object `{"k1":"v1","k2":"v2",…}` with every key and value a string.
+    static func object(_ members: KeyValuePairs<String, String>) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        for (position, member) in members.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendQuoted(member.key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            appendQuoted(member.value, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+}

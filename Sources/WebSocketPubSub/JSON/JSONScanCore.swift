@@ -1,0 +1,459 @@
+/// One pass over one document: RFC 8259 validation and the top-level key search, without recursion.
+///
+/// Why a hand-written loop and not `JSONSerialization` or `JSONDecoder`: routing needs one field of
+/// the top-level object, and building a dictionary of every value to read it costs allocations per
+/// member. This scan touches each byte once, keeps nesting on an explicit bit stack (bounded by
+/// `maximumDepth`, so no input can overflow the call stack), and allocates nothing unless the
+/// requested value is a string that needs unescaping or is too long to store inline in a `String`.
+///
+/// Every read is guarded by an explicit `index < count` check before it happens.
+struct JSONScanCore {
+    struct Outcome: Hashable {
+        var topLevel: JSONValueKind
+        var member: JSONMember?
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private let count: Int
+    private let key: UnsafeRawBufferPointer?
+    private let maximumDepth: Int
+    private var index = 0
+
+    private init(bytes: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?, maximumDepth: Int) {
+        self.bytes = bytes
+        self.count = bytes.count
+        self.key = key
+        self.maximumDepth = maximumDepth
+    }
+
+    /// Validates `bytes` as one JSON text; when `key` is given, also finds that key in the top-level
+    /// object and fails if the top level is not an object or holds the key twice.
+    static func scan(
+        _ bytes: UnsafeRawBufferPointer,
+        key: UnsafeRawBufferPointer?,
+        maximumDepth: Int
+    ) throws(JSONScanError) -> Outcome {
+        var core = JSONScanCore(bytes: bytes, key: key, maximumDepth: maximumDepth)
+        return try core.run()
+    }
+
+    // MARK: - Structure
+
+    private mutating func run() throws(JSONScanError) -> Outcome {
+        var stack = JSONContainerStack()
+        var found: JSONMember?
+        var duplicateAt: Int?
+        var capturing = false
+        var captureStart = 0
+        var lastStringHadEscapes = false
+
+        skipWhitespace()
+        guard index < count else { throw JSONScanError(.empty, at: index) }
+        let topLevel = Self.kind(startingWith: bytes[index])
+
+        parsing: while true {
+            skipWhitespace()
+            guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard stack.depth < maximumDepth else { throw JSONScanError(.tooDeep(limit: maximumDepth), at: index) }
+                let isObject = byte == UInt8(ascii: "{")
+                stack.push(isObject: isObject)
+                index += 1
+                skipWhitespace()
+                guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
+                if bytes[index] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    index += 1
+                    stack.pop()
+                } else if isObject {
+                    let keyStart = index
+                    if try memberKey(atTopLevel: stack.depth == 1) {
+                        if found == nil {
+                            capturing = true
+                            captureStart = index
+                        } else if duplicateAt == nil {
+                            duplicateAt = keyStart
+                        }
+                    }
+                    continue parsing
+                } else {
+                    continue parsing
+                }
+            case UInt8(ascii: "\""):
+                lastStringHadEscapes = try scanString()
+            case UInt8(ascii: "t"):
+                try scanLiteral("true")
+            case UInt8(ascii: "f"):
+                try scanLiteral("false")
+            case UInt8(ascii: "n"):
+                try scanLiteral("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                try scanNumber()
+            default:
+                throw JSONScanError(.unexpectedByte(byte), at: index)
+            }
+
+            // A value just ended; climb out of every container it closes.
+            while true {
+                if capturing && stack.depth == 1 {
+                    capturing = false
+                    found = makeMember(captureStart..<index, escapes: lastStringHadEscapes)
+                }
+                skipWhitespace()
+                if stack.depth == 0 {
+                    guard index == count else { throw JSONScanError(.trailingData, at: index) }
+                    return try finish(topLevel: topLevel, found: found, duplicateAt: duplicateAt)
+                }
+                guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
+                let next = bytes[index]
+                if next == UInt8(ascii: ",") {
+                    index += 1
+                    if stack.topIsObject {
+                        skipWhitespace()
+                        let keyStart = index
+                        if try memberKey(atTopLevel: stack.depth == 1) {
+                            if found == nil {
+                                capturing = true
+                                captureStart = index
+                            } else if duplicateAt == nil {
+                                duplicateAt = keyStart
+                            }
+                        }
+                    }
+                    continue parsing
+                }
+                if next == (stack.topIsObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    index += 1
+                    stack.pop()
+                    continue
+                }
+                throw JSONScanError(.unexpectedByte(next), at: index)
+            }
+        }
+    }
+
+    private func finish(topLevel: JSONValueKind, found: JSONMember?, duplicateAt: Int?) throws(JSONScanError) -> Outcome
+    {
+        guard let key else { return Outcome(topLevel: topLevel, member: nil) }
+        guard topLevel == .object else { throw JSONScanError(.notAnObject(topLevel), at: 0) }
+        if let duplicateAt {
+            throw JSONScanError(.duplicateKey(String(decoding: key, as: UTF8.self)), at: duplicateAt)
+        }
+        return Outcome(topLevel: topLevel, member: found)
+    }
+
+    /// Scans `"key" :` at `index` and the whitespace after it; returns whether the key is the one
+    /// requested and belongs to the top-level object, leaving `index` at the member's value.
+    private mutating func memberKey(atTopLevel: Bool) throws(JSONScanError) -> Bool {
+        guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
+        guard bytes[index] == UInt8(ascii: "\"") else { throw JSONScanError(.unexpectedByte(bytes[index]), at: index) }
+        let start = index
+        let escapes = try scanString()
+        let matches = atTopLevel && keyEquals((start + 1)..<(index - 1), escapes: escapes)
+        skipWhitespace()
+        guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
+        guard bytes[index] == UInt8(ascii: ":") else { throw JSONScanError(.unexpectedByte(bytes[index]), at: index) }
+        index += 1
+        skipWhitespace()
+        return matches
+    }
+
+    private static func kind(startingWith byte: UInt8) -> JSONValueKind {
+        switch byte {
+        case UInt8(ascii: "{"): .object
+        case UInt8(ascii: "["): .array
+        case UInt8(ascii: "\""): .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): .boolean
+        case UInt8(ascii: "n"): .null
+        default: .number
+        }
+    }
+
+    private func makeMember(_ range: Range<Int>, escapes: Bool) -> JSONMember {
+        let kind = Self.kind(startingWith: bytes[range.lowerBound])
+        guard kind == .string else { return JSONMember(kind: kind, range: range) }
+        let content = (range.lowerBound + 1)..<(range.upperBound - 1)
+        let text: String
+        if escapes {
+            // Unescaping never lengthens a string, so the content's length is enough capacity.
+            text = String(unsafeUninitializedCapacity: content.count) { buffer in
+                var written = 0
+                forEachUnescapedByte(content) { byte in
+                    buffer[written] = byte
+                    written += 1
+                    return true
+                }
+                return written
+            }
+        } else {
+            text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[content]), as: UTF8.self)
+        }
+        return JSONMember(kind: .string, range: range, string: text)
+    }
+
+    // MARK: - Scalars
+
+    private mutating func skipWhitespace() {
+        while index < count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func scanLiteral(_ literal: StaticString) throws(JSONScanError) {
+        let start = index
+        let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for offset in 0..<expected.count {
+            guard start + offset < count else { throw JSONScanError(.unexpectedEnd, at: count) }
+            guard bytes[start + offset] == expected[offset] else { throw JSONScanError(.invalidLiteral, at: start) }
+        }
+        index = start + expected.count
+    }
+
+    private mutating func scanNumber() throws(JSONScanError) {
+        if bytes[index] == UInt8(ascii: "-") {
+            index += 1
+        }
+        guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
+        let first = bytes[index]
+        if first == UInt8(ascii: "0") {
+            index += 1
+            // RFC 8259 forbids leading zeros: "01" is not a number.
+            if index < count && Self.isDigit(bytes[index]) { throw JSONScanError(.invalidNumber, at: index) }
+        } else if Self.isDigit(first) {
+            skipDigits()
+        } else {
+            throw JSONScanError(.invalidNumber, at: index)
+        }
+        if index < count && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            try requireDigits()
+        }
+        if index < count && (bytes[index] | 0x20) == UInt8(ascii: "e") {
+            index += 1
+            if index < count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                index += 1
+            }
+            try requireDigits()
+        }
+    }
+
+    private mutating func requireDigits() throws(JSONScanError) {
+        guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
+        guard Self.isDigit(bytes[index]) else { throw JSONScanError(.invalidNumber, at: index) }
+        skipDigits()
+    }
+
+    private mutating func skipDigits() {
+        while index < count && Self.isDigit(bytes[index]) { index += 1 }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10
+    }
+
+    // MARK: - Strings
+
+    /// Scans the string whose opening quote is at `index`; returns whether it holds escapes.
+    private mutating func scanString() throws(JSONScanError) -> Bool {
+        index += 1
+        var escapes = false
+        while true {
+            // Eight plain ASCII bytes at a time: most keys and values never leave this loop.
+            while index + 8 <= count {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if Self.needsAttention(word) { break }
+                index += 8
+            }
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte >= 0x80 { break }
+                index += 1
+            }
+            guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return escapes
+            case UInt8(ascii: "\\"):
+                escapes = true
+                try scanEscape()
+            case 0x00..<0x20:
+                throw JSONScanError(.controlCharacterInString(byte), at: index)
+            default:
+                try scanUTF8Sequence(leading: byte)
+            }
+        }
+    }
+
+    /// Whether any of the eight bytes is a quote, a backslash, a control character or non-ASCII.
+    ///
+    /// The classic "has a zero byte" bit trick: each test is exact about *whether* some byte
+    /// matches (not which), which is all the fast loop needs before it falls back to bytes.
+    private static func needsAttention(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let quote = (quotes &- ones) & ~quotes & highs
+        let backslash = (backslashes &- ones) & ~backslashes & highs
+        return (word & highs) | below0x20 | quote | backslash != 0
+    }
+
+    private mutating func scanEscape() throws(JSONScanError) {
+        guard index + 1 < count else { throw JSONScanError(.unexpectedEnd, at: count) }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+        case UInt8(ascii: "u"):
+            let start = index
+            let unit = try hex4(at: index + 2)
+            index += 6
+            switch unit {
+            case 0xD800...0xDBFF:
+                guard index < count else { throw JSONScanError(.unexpectedEnd, at: count) }
+                guard bytes[index] == UInt8(ascii: "\\") else { throw JSONScanError(.unpairedSurrogate, at: start) }
+                guard index + 1 < count else { throw JSONScanError(.unexpectedEnd, at: count) }
+                guard bytes[index + 1] == UInt8(ascii: "u") else { throw JSONScanError(.unpairedSurrogate, at: start) }
+                let low = try hex4(at: index + 2)
+                guard (0xDC00...0xDFFF).contains(low) else { throw JSONScanError(.unpairedSurrogate, at: start) }
+                index += 6
+            case 0xDC00...0xDFFF:
+                throw JSONScanError(.unpairedSurrogate, at: start)
+            default:
+                break
+            }
+        default:
+            throw JSONScanError(.invalidEscape, at: index)
+        }
+    }
+
+    private func hex4(at start: Int) throws(JSONScanError) -> UInt32 {
+        var value: UInt32 = 0
+        for position in start..<(start + 4) {
+            guard position < count else { throw JSONScanError(.unexpectedEnd, at: count) }
+            guard let digit = Self.hexValue(bytes[position]) else {
+                throw JSONScanError(.invalidUnicodeEscape, at: position)
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `index` (Unicode 15, table 3-7: no overlong forms,
+    /// no surrogates, nothing above U+10FFFF).
+    private mutating func scanUTF8Sequence(leading: UInt8) throws(JSONScanError) {
+        let continuation: Int
+        var secondLow: UInt8 = 0x80
+        var secondHigh: UInt8 = 0xBF
+        switch leading {
+        case 0xC2...0xDF: continuation = 1
+        case 0xE0: (continuation, secondLow) = (2, 0xA0)
+        case 0xE1...0xEC, 0xEE...0xEF: continuation = 2
+        case 0xED: (continuation, secondHigh) = (2, 0x9F)
+        case 0xF0: (continuation, secondLow) = (3, 0x90)
+        case 0xF1...0xF3: continuation = 3
+        case 0xF4: (continuation, secondHigh) = (3, 0x8F)
+        default: throw JSONScanError(.invalidUTF8, at: index)
+        }
+        for offset in 1...continuation {
+            guard index + offset < count else { throw JSONScanError(.unexpectedEnd, at: count) }
+            let byte = bytes[index + offset]
+            let low = offset == 1 ? secondLow : 0x80
+            let high = offset == 1 ? secondHigh : 0xBF
+            guard byte >= low && byte <= high else { throw JSONScanError(.invalidUTF8, at: index) }
+        }
+        index += continuation + 1
+    }
+
+    // MARK: - Unescaping (on strings already validated)
+
+    private func keyEquals(_ content: Range<Int>, escapes: Bool) -> Bool {
+        guard let key else { return false }
+        if !escapes {
+            guard content.count == key.count else { return false }
+            return UnsafeRawBufferPointer(rebasing: bytes[content]).elementsEqual(key)
+        }
+        var matched = 0
+        var equal = true
+        forEachUnescapedByte(content) { byte in
+            guard matched < key.count, key[matched] == byte else {
+                equal = false
+                return false
+            }
+            matched += 1
+            return true
+        }
+        return equal && matched == key.count
+    }
+
+    /// Calls `body` with each UTF-8 byte of the unescaped string until it returns `false`.
+    private func forEachUnescapedByte(_ content: Range<Int>, _ body: (UInt8) -> Bool) {
+        var position = content.lowerBound
+        while position < content.upperBound {
+            let byte = bytes[position]
+            guard byte == UInt8(ascii: "\\") else {
+                guard body(byte) else { return }
+                position += 1
+                continue
+            }
+            let scalar: UInt32
+            switch bytes[position + 1] {
+            case UInt8(ascii: "b"): scalar = 0x08
+            case UInt8(ascii: "f"): scalar = 0x0C
+            case UInt8(ascii: "n"): scalar = 0x0A
+            case UInt8(ascii: "r"): scalar = 0x0D
+            case UInt8(ascii: "t"): scalar = 0x09
+            case UInt8(ascii: "u"):
+                let unit = decodedHex4(at: position + 2)
+                if (0xD800...0xDBFF).contains(unit) {
+                    let low = decodedHex4(at: position + 8)
+                    scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    position += 6
+                } else {
+                    scalar = unit
+                }
+                position += 4
+            default: scalar = UInt32(bytes[position + 1])
+            }
+            position += 2
+            guard Self.forEachUTF8Byte(of: scalar, body) else { return }
+        }
+    }
+
+    private func decodedHex4(at start: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for position in start..<(start + 4) { value = value << 4 | (Self.hexValue(bytes[position]) ?? 0) }
+        return value
+    }
+
+    private static func forEachUTF8Byte(of scalar: UInt32, _ body: (UInt8) -> Bool) -> Bool {
+        switch scalar {
+        case 0..<0x80:
+            return body(UInt8(scalar))
+        case 0x80..<0x800:
+            return body(UInt8(0xC0 | scalar >> 6)) && body(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            return body(UInt8(0xE0 | scalar >> 12)) && body(UInt8(0x80 | (scalar >> 6) & 0x3F))
+                && body(UInt8(0x80 | scalar & 0x3F))
+        default:
+            return body(UInt8(0xF0 | scalar >> 18)) && body(UInt8(0x80 | (scalar >> 12) & 0x3F))
+                && body(UInt8(0x80 | (scalar >> 6) & 0x3F)) && body(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+}
