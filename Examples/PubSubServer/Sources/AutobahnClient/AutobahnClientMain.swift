@@ -1,0 +1,154 @@
+import WebSocketCodec
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `autobahn-client`: runs every case of an Autobahn `fuzzingserver` through the library's client
+/// role (handshake, masking encoder, decoder, connection state machine), echoing what it receives.
+///
+/// `autobahn-client --url ws://127.0.0.1:9001 --agent NAME`
+@main
+struct AutobahnClientMain {
+    static func main() {
+        do {
+            let options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+            let caseCount = try countCases(options)
+            print("running \(caseCount) cases against \(options.host):\(options.port) as \(options.agent)")
+            for number in 1...max(caseCount, 1) where caseCount > 0 {
+                try echoSession(options, path: "/runCase?case=\(number)&agent=\(options.agent)")
+                if number % 50 == 0 { print("  \(number)/\(caseCount)") }
+            }
+            try echoSession(options, path: "/updateReports?agent=\(options.agent)")
+            print("done: \(caseCount) cases")
+        } catch {
+            FileHandleStderr.write("autobahn-client: \(error)\n")
+            exit(1)
+        }
+    }
+
+    /// `/getCaseCount` answers with one text message holding the count.
+    private static func countCases(_ options: Options) throws -> Int {
+        var count: Int?
+        try session(options, path: "/getCaseCount") { event, _ in
+            if case .text(let message) = event { count = Int(message.string) }
+            return []
+        }
+        guard let count else { throw ClientError(message: "the fuzzing server did not send a case count") }
+        return count
+    }
+
+    /// Connects to `path` and echoes every data message until the connection closes.
+    private static func echoSession(_ options: Options, path: String) throws {
+        try session(options, path: path) { event, connection in
+            switch event {
+            case .text(let message): return try connection.sendText(utf8: message.utf8)
+            case .binary(let bytes): return try connection.sendBinary(bytes)
+            default: return []
+            }
+        }
+    }
+
+    /// Runs one WebSocket connection: handshake, then a read loop driving the state machine.
+    /// `onEvent` returns bytes to write in answer (an echo), or nothing.
+    private static func session(
+        _ options: Options,
+        path: String,
+        onEvent: (WebSocketEvent, inout WebSocketConnection) throws -> [UInt8]
+    ) throws {
+        let socket = try BlockingSocket(host: options.host, port: options.port)
+        let handshake = WebSocketClientHandshake(host: "\(options.host):\(options.port)", target: path)
+        try socket.write(handshake.requestBytes)
+
+        var readBuffer = [UInt8](repeating: 0, count: 256 * 1024)
+        var parser = HTTPResponseHeadParser()
+        var leftover: [UInt8] = []
+        headLoop: while true {
+            let count = try readBuffer.withUnsafeMutableBytes { try socket.read(into: $0) }
+            guard count > 0 else { throw ClientError(message: "the server closed the connection during the handshake") }
+            let chunk = readBuffer[0..<count]
+            switch try parser.parse(chunk) {
+            case .needMoreData:
+                continue
+            case .complete(let head, let consumed):
+                _ = try handshake.validate(head)
+                leftover = Array(chunk.dropFirst(consumed))
+                break headLoop
+            }
+        }
+
+        var connection = WebSocketConnection(
+            role: .client,
+            configuration: WebSocketConfiguration(
+                maxMessageSize: 64 * 1024 * 1024,
+                maxFrameSize: 64 * 1024 * 1024,
+                maxFramesPerMessage: 1 << 20
+            )
+        )
+        var pending = leftover
+        while true {
+            if !pending.isEmpty {
+                let result = pending.withUnsafeBytes { connection.receive($0) }
+                pending = []
+                if !result.output.isEmpty { try socket.write(result.output) }
+                for event in result.events {
+                    guard connection.state == .open else { break }
+                    let answer = try onEvent(event, &connection)
+                    if !answer.isEmpty { try socket.write(answer) }
+                }
+                if result.shouldCloseTransport || connection.state == .closed { return }
+            }
+            let count = try readBuffer.withUnsafeMutableBytes { try socket.read(into: $0) }
+            if count == 0 {
+                _ = connection.receiveEndOfStream()
+                return
+            }
+            pending = Array(readBuffer[0..<count])
+        }
+    }
+}
+
+/// The command line: `--url ws://HOST:PORT --agent NAME`.
+struct Options {
+    var host = "127.0.0.1"
+    var port = 9001
+    var agent = "swift-websocket-pubsub"
+
+    static func parse(_ arguments: [String]) throws -> Options {
+        var options = Options()
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            guard let value = remaining.popFirst() else { throw ClientError(message: "\(flag) needs a value") }
+            switch flag {
+            case "--url":
+                guard value.hasPrefix("ws://") else { throw ClientError(message: "--url must start with ws://") }
+                let authority = value.dropFirst(5).prefix { $0 != "/" }
+                guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...])
+                else { throw ClientError(message: "--url needs a port: ws://HOST:PORT") }
+                options.host = String(authority[..<colon])
+                options.port = port
+            case "--agent":
+                options.agent = value
+            default:
+                throw ClientError(message: "unknown flag \(flag); usage: autobahn-client --url ws://HOST:PORT --agent NAME")
+            }
+        }
+        return options
+    }
+}
+
+struct ClientError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+enum FileHandleStderr {
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress!, $0.count) }
+    }
+}

@@ -1,0 +1,530 @@
+import NIOCore
+import WebSocketCodec
+import WebSocketPubSub
+
+/// One TCP connection: an HTTP request head, then either a plain HTTP exchange (`/events`,
+/// `/stats`) or a WebSocket session driven by the library's handshake and connection state machine.
+///
+/// Everything here runs on the channel's event loop. Work that awaits the pub/sub core runs in a
+/// per-session task that consumes the session's inbound messages in order, and hops back to the
+/// loop to write; that task also runs `$disconnect`, after the last message, so exactly once and
+/// never before a message the client sent earlier has been handled.
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase {
+        case readingHead
+        case readingBody(HTTPRequestHead, expected: Int)
+        /// A response or the `$connect` route is being worked out; bytes that arrive are kept.
+        case waiting
+        case webSocket
+        case closed
+    }
+
+    private enum Endpoint {
+        case pubSub
+        case echo
+    }
+
+    /// An inbound message on its way to the pub/sub core.
+    private enum Inbound: Sendable {
+        case text([UInt8])
+        case binary
+    }
+
+    private let app: ServerApp
+    private var phase = Phase.readingHead
+    private var context: ChannelHandlerContext!
+    private var headParser: HTTPRequestHeadParser
+    private var body = ByteBuffer()
+    private var earlyBytes = ByteBuffer()
+    private var webSocket: WebSocketConnection?
+    private var endpoint = Endpoint.pubSub
+    private var connectionID: ConnectionID?
+    private var remoteAddress = "unknown"
+    private var admitted = false
+
+    private var pendingOutboundBytes = 0
+    private var maxPendingOutboundBytes: Int
+    private var inbound: AsyncStream<Inbound>.Continuation?
+    private var queuedInbound = 0
+    private var readPending = false
+
+    private var headTimer: Scheduled<Void>?
+    private var closeTimer: Scheduled<Void>?
+    private var keepAliveTimer: Scheduled<Void>?
+    private var lastInboundAt = NIODeadline.now()
+    private var pingSentAt: NIODeadline?
+
+    init(app: ServerApp) {
+        self.app = app
+        self.headParser = HTTPRequestHeadParser(maximumHeadSize: app.configuration.maxHeaderBytes)
+        self.maxPendingOutboundBytes = app.configuration.maxPendingOutboundBytes
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        remoteAddress = context.remoteAddress.map(Self.describe) ?? "unknown"
+        let host = context.remoteAddress?.ipAddress ?? remoteAddress
+        guard app.registry.admit(address: host, configuration: app.configuration) else {
+            Log.info("refused connection from \(remoteAddress): connection limit reached")
+            context.close(promise: nil)
+            return
+        }
+        admitted = true
+        headTimer = context.eventLoop.scheduleTask(in: app.configuration.requestHeadTimeout.timeAmount) { [weak self] in
+            self?.context.close(promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let wasWebSocket = webSocket != nil
+        phase = .closed
+        headTimer?.cancel()
+        closeTimer?.cancel()
+        keepAliveTimer?.cancel()
+        inbound?.finish()
+        inbound = nil
+        if admitted {
+            app.registry.release(address: context.remoteAddress?.ipAddress ?? remoteAddress)
+            admitted = false
+        }
+        if let connectionID, wasWebSocket {
+            app.registry.unregister(connectionID)
+            Log.info("close \(connectionID) from \(remoteAddress)")
+        }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        switch phase {
+        case .readingHead:
+            readHead(&buffer)
+        case .readingBody(let head, let expected):
+            body.writeBuffer(&buffer)
+            if body.readableBytes >= expected { finishBody(head, expected: expected) }
+        case .waiting:
+            // A client may pipeline its first frames behind the upgrade request; keep a bounded amount.
+            if earlyBytes.readableBytes + buffer.readableBytes > app.configuration.maxHeaderBytes {
+                context.close(promise: nil)
+            } else {
+                earlyBytes.writeBuffer(&buffer)
+            }
+        case .webSocket:
+            receiveWebSocket(buffer)
+        case .closed:
+            break
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// Reading pauses while the peer does not read what we write, or while its messages queue up
+    /// for the pub/sub core, so that a fast writer cannot make the server buffer without bound.
+    func read(context: ChannelHandlerContext) {
+        if shouldPauseReading {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReadingIfPossible()
+        context.fireChannelWritabilityChanged()
+    }
+
+    private var shouldPauseReading: Bool {
+        queuedInbound >= app.configuration.maxQueuedInboundMessages || !context.channel.isWritable
+    }
+
+    private func resumeReadingIfPossible() {
+        if readPending && !shouldPauseReading {
+            readPending = false
+            context.read()
+        }
+    }
+
+    // MARK: HTTP
+
+    private func readHead(_ buffer: inout ByteBuffer) {
+        let step: HTTPHeadParseResult<HTTPRequestHead>
+        do {
+            step = try headParser.parse(buffer.readableBytesView)
+        } catch {
+            respond(.error(error.status.code, error.status.reasonPhrase, error.reason))
+            return
+        }
+        guard case .complete(let head, let consumed) = step else { return }
+        headTimer?.cancel()
+        buffer.moveReaderIndex(forwardBy: consumed)
+        route(head, rest: &buffer)
+    }
+
+    private func route(_ head: HTTPRequestHead, rest: inout ByteBuffer) {
+        let path = head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? head.target
+        switch path {
+        case "/events":
+            guard head.method == "POST" else { return respond(.methodNotAllowed(allow: "POST")) }
+            startBody(head, rest: &rest)
+        case "/stats":
+            guard head.method == "GET" else { return respond(.methodNotAllowed(allow: "GET")) }
+            phase = .waiting
+            let app = self.app
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            Task {
+                let response = await StatsEndpoint.respond(app: app)
+                loop.execute { loopBound.value.respondFromTask(response) }
+            }
+        default:
+            guard head.method == "GET" else { return respond(.methodNotAllowed(allow: "GET")) }
+            endpoint = path == "/echo" ? .echo : .pubSub
+            earlyBytes.writeBuffer(&rest)
+            upgrade(head)
+        }
+    }
+
+    private func startBody(_ head: HTTPRequestHead, rest: inout ByteBuffer) {
+        if head.headers.contains(name: "transfer-encoding") {
+            return respond(.error(411, "Length Required", "send the event with a Content-Length body"))
+        }
+        guard let lengthText = head.headers["content-length"] else {
+            return respond(.error(411, "Length Required", "send the event with a Content-Length body"))
+        }
+        guard let length = Int(lengthText), length >= 0 else {
+            return respond(.error(400, "Bad Request", "Content-Length is not a number"))
+        }
+        guard length <= app.configuration.maxEventBodyBytes else {
+            return respond(
+                .error(413, "Content Too Large", "the event body is \(length) bytes; the limit is \(app.configuration.maxEventBodyBytes)")
+            )
+        }
+        phase = .readingBody(head, expected: length)
+        body = context.channel.allocator.buffer(capacity: length)
+        body.writeBuffer(&rest)
+        if body.readableBytes >= length { finishBody(head, expected: length) }
+    }
+
+    private func finishBody(_ head: HTTPRequestHead, expected: Int) {
+        phase = .waiting
+        let bytes = body.readBytes(length: expected) ?? []
+        body = ByteBuffer()
+        let app = self.app
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        Task {
+            let response = await EventsEndpoint.respond(to: bytes, app: app)
+            loop.execute { loopBound.value.respondFromTask(response) }
+        }
+    }
+
+    private func respondFromTask(_ response: HTTPResponse) {
+        guard case .waiting = phase else { return }
+        respond(response)
+    }
+
+    /// Writes a complete HTTP response and closes the connection once it is out.
+    private func respond(_ response: HTTPResponse) {
+        phase = .closed
+        var buffer = context.channel.allocator.buffer(capacity: 256 + response.body.count)
+        response.write(into: &buffer)
+        let context = self.context!
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    // MARK: WebSocket opening
+
+    private func upgrade(_ head: HTTPRequestHead) {
+        let handshake = app.handshake.respond(to: head)
+        guard case .accept(let response, let subprotocol, _) = handshake else {
+            writeRawAndClose(handshake.response)
+            return
+        }
+        let accepted = Acceptance(response: response, subprotocol: subprotocol)
+        phase = .waiting
+        switch endpoint {
+        case .echo:
+            openWebSocket(accepted)
+        case .pubSub:
+            openPubSubSession(accepted, head: head)
+        }
+    }
+
+    /// The 101 to write once the session may open, and the subprotocol it selected.
+    private struct Acceptance: Sendable {
+        var response: [UInt8]
+        var subprotocol: String?
+    }
+
+    private func openPubSubSession(_ accepted: Acceptance, head: HTTPRequestHead) {
+        let id = ConnectionID.random()
+        connectionID = id
+        let (stream, continuation) = AsyncStream.makeStream(of: Inbound.self)
+        inbound = continuation
+        let app = self.app
+        let remoteAddress = self.remoteAddress
+        let loop = context.eventLoop
+        let loopBound = NIOLoopBound(self, eventLoop: loop)
+        let subprotocol = accepted.subprotocol
+        let path = head.target
+        let headers = head.headers.map { (name: $0.name, value: $0.value) }
+        Task {
+            let outcome = await app.gateway.connect(
+                id: id,
+                remoteAddress: remoteAddress,
+                subprotocol: subprotocol,
+                path: path,
+                headers: headers
+            )
+            switch outcome {
+            case .rejected(let status, let reason):
+                loop.execute { loopBound.value.respondFromTask(.error(status, status == 401 ? "Unauthorized" : "Forbidden", reason)) }
+                return
+            case .accepted:
+                break
+            }
+            let opened = (try? await loop.submit { loopBound.value.openWebSocket(accepted) }.get()) ?? false
+            if opened {
+                for await message in stream {
+                    let reply: OutboundMessage?
+                    switch message {
+                    case .text(let bytes): reply = await app.gateway.handle(text: bytes, from: id)
+                    case .binary: reply = await app.gateway.handleBinary(from: id)
+                    }
+                    loop.execute { loopBound.value.inboundHandled(reply: reply) }
+                }
+            }
+            await app.gateway.disconnect(id)
+        }
+    }
+
+    /// Sends the 101 and starts speaking WebSocket; `false` if the client left in the meantime.
+    @discardableResult
+    private func openWebSocket(_ accepted: Acceptance) -> Bool {
+        guard case .waiting = phase else { return false }
+        let configuration = app.configuration
+        let echo = endpoint == .echo
+        let limit = echo ? configuration.echoMaxMessageBytes : configuration.maxMessageBytes
+        maxPendingOutboundBytes = echo ? configuration.echoMaxPendingOutboundBytes : configuration.maxPendingOutboundBytes
+        webSocket = WebSocketConnection(
+            role: .server,
+            configuration: WebSocketConfiguration(
+                maxMessageSize: limit,
+                maxFrameSize: limit,
+                // The Autobahn TestSuite sends 4 MiB in 64-byte fragments on /echo (case 9.3.1).
+                maxFramesPerMessage: echo ? 1 << 20 : WebSocketMessageAssembler.defaultMaxFramesPerMessage
+            )
+        )
+        phase = .webSocket
+        var response = context.channel.allocator.buffer(capacity: accepted.response.count)
+        response.writeBytes(accepted.response)
+        context.writeAndFlush(wrapOutboundOut(response), promise: nil)
+        if let connectionID {
+            app.registry.register(
+                SessionHandle(id: connectionID, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
+            )
+            Log.info("open \(connectionID) from \(remoteAddress)")
+        }
+        scheduleKeepAlive(after: configuration.pingInterval.timeAmount)
+        if earlyBytes.readableBytes > 0 {
+            let bytes = earlyBytes
+            earlyBytes = ByteBuffer()
+            receiveWebSocket(bytes)
+        }
+        return true
+    }
+
+    // MARK: WebSocket traffic
+
+    private func receiveWebSocket(_ buffer: ByteBuffer) {
+        guard webSocket != nil else { return }
+        lastInboundAt = .now()
+        pingSentAt = nil
+        let result = buffer.withUnsafeReadableBytes { webSocket!.receive($0) }
+        if !result.output.isEmpty { write(bytes: result.output) }
+        for event in result.events {
+            switch event {
+            case .text(let message):
+                switch endpoint {
+                case .echo: send { try $0.sendText(utf8: message.utf8) }
+                case .pubSub: enqueue(.text(message.utf8))
+                }
+            case .binary(let bytes):
+                switch endpoint {
+                case .echo: send { try $0.sendBinary(bytes) }
+                case .pubSub: enqueue(.binary)
+                }
+            case .protocolError(let error):
+                Log.info("closing \(connectionID?.description ?? "echo session") from \(remoteAddress): \(error)")
+            default:
+                break
+            }
+        }
+        settleCloseState()
+    }
+
+    /// Closes the socket once both close frames have passed, or arms the timer that bounds the wait
+    /// for the peer's close after ours went out.
+    private func settleCloseState() {
+        guard let webSocket else { return }
+        if webSocket.state == .closed {
+            phase = .closed
+            let context = self.context!
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                context.close(promise: nil)
+            }
+        } else if webSocket.state == .closing, closeTimer == nil {
+            let timeout = app.configuration.closeHandshakeTimeout.timeAmount
+            closeTimer = context.eventLoop.scheduleTask(in: timeout) { [weak self] in self?.context.close(promise: nil) }
+        }
+    }
+
+    private func enqueue(_ message: Inbound) {
+        queuedInbound += 1
+        inbound?.yield(message)
+    }
+
+    private func inboundHandled(reply: OutboundMessage?) {
+        queuedInbound -= 1
+        if let reply {
+            switch reply.kind {
+            case .text: send { try $0.sendText(utf8: reply.bytes) }
+            case .binary: send { try $0.sendBinary(reply.bytes) }
+            }
+        }
+        resumeReadingIfPossible()
+    }
+
+    /// Runs one of the state machine's send functions and writes its bytes; does nothing once the
+    /// session is closing, since RFC 6455 allows no data after a close frame.
+    private func send(_ makeFrame: (inout WebSocketConnection) throws -> [UInt8]) {
+        guard case .webSocket = phase, webSocket != nil, let bytes = try? makeFrame(&webSocket!) else { return }
+        write(bytes: bytes)
+    }
+
+    private func write(bytes: [UInt8]) {
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        write(buffer)
+    }
+
+    private func write(_ buffer: ByteBuffer) {
+        let size = buffer.readableBytes
+        if pendingOutboundBytes + size > maxPendingOutboundBytes, case .webSocket = phase {
+            close(code: .policyViolation, reason: "slow reader: outbound buffer over \(maxPendingOutboundBytes) bytes")
+            return
+        }
+        pendingOutboundBytes += size
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { [weak self] _ in self?.pendingOutboundBytes -= size }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
+    }
+
+    /// Called by the sender on this loop: takes a pre-framed message, or says why not.
+    func deliver(_ frame: ByteBuffer) -> SendFailure.Reason? {
+        guard case .webSocket = phase, webSocket?.state == .open else { return .gone }
+        if pendingOutboundBytes + frame.readableBytes > maxPendingOutboundBytes {
+            close(code: .policyViolation, reason: "slow reader: outbound buffer over \(maxPendingOutboundBytes) bytes")
+            return .failed("outbound buffer over \(maxPendingOutboundBytes) bytes; connection closed with 1008")
+        }
+        write(frame)
+        return nil
+    }
+
+    /// Starts the close handshake with `code`; the peer's answer or the timeout ends the connection.
+    func close(code: WebSocketCloseCode, reason: String) {
+        guard case .webSocket = phase, webSocket != nil else {
+            if case .closed = phase {} else { context.close(promise: nil) }
+            return
+        }
+        if let bytes = try? webSocket!.sendClose(code: code, reason: reason) {
+            // The close frame bypasses the outbound cap: it is the way out of an over-full buffer.
+            var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        }
+        settleCloseState()
+    }
+
+    /// Shutdown: tell the client the server is going away.
+    func beginShutdown() {
+        switch phase {
+        case .webSocket: close(code: .goingAway, reason: "server shutting down")
+        case .closed: break
+        default: context.close(promise: nil)
+        }
+    }
+
+    private func writeRawAndClose(_ bytes: [UInt8]) {
+        phase = .closed
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        let context = self.context!
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    // MARK: Keep-alive
+
+    /// Pings a connection that has been silent for the ping interval, and drops it when the pong
+    /// does not come within the ping timeout (no close frame: a peer that does not answer pings
+    /// would not answer a close either).
+    private func scheduleKeepAlive(after delay: TimeAmount) {
+        keepAliveTimer = context.eventLoop.scheduleTask(in: delay) { [weak self] in self?.keepAliveCheck() }
+    }
+
+    private func keepAliveCheck() {
+        guard case .webSocket = phase else { return }
+        let configuration = app.configuration
+        let now = NIODeadline.now()
+        if let pingSentAt {
+            let waited = now - pingSentAt
+            if waited >= configuration.pingTimeout.timeAmount {
+                Log.info("dropping \(connectionID?.description ?? "echo session") from \(remoteAddress): no pong")
+                context.close(promise: nil)
+            } else {
+                scheduleKeepAlive(after: configuration.pingTimeout.timeAmount - waited)
+            }
+            return
+        }
+        let silent = now - lastInboundAt
+        if silent >= configuration.pingInterval.timeAmount {
+            pingSentAt = now
+            send { try $0.sendPing([]) }
+            scheduleKeepAlive(after: configuration.pingTimeout.timeAmount)
+        } else {
+            scheduleKeepAlive(after: configuration.pingInterval.timeAmount - silent)
+        }
+    }
+
+    private static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+}
+
+extension HTTPResponse {
+    static func methodNotAllowed(allow: String) -> HTTPResponse {
+        var response = HTTPResponse.error(405, "Method Not Allowed", "this path accepts \(allow) only")
+        response.headers.append(("Allow", allow))
+        return response
+    }
+}
+
+extension Duration {
+    var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,47 @@
+import NIOCore
+
+/// A small HTTP/1.1 response, written with `Connection: close`: the example serves one request per
+/// plain-HTTP connection, which keeps the request parser free of pipelining state.
+struct HTTPResponse: Sendable {
+    var status: Int
+    var reason: String
+    var headers: [(String, String)] = []
+    var body: [UInt8] = []
+
+    static func json(_ status: Int, _ reason: String, _ body: String) -> HTTPResponse {
+        HTTPResponse(status: status, reason: reason, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+    }
+
+    /// `{"error":"…"}` with the message JSON-escaped.
+    static func error(_ status: Int, _ reason: String, _ message: String) -> HTTPResponse {
+        json(status, reason, "{\"error\":\(JSONText.quoted(message))}")
+    }
+
+    func write(into buffer: inout ByteBuffer) {
+        buffer.writeString("HTTP/1.1 \(status) \(reason)\r\n")
+        for (name, value) in headers { buffer.writeString("\(name): \(value)\r\n") }
+        buffer.writeString("Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+        buffer.writeBytes(body)
+    }
+}
+
+/// JSON string escaping for the few texts the server writes itself.
+enum JSONText {
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,66 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import WebSocketPubSub
+
+/// The open WebSocket sessions of this process, by connection id, and the per-address counts.
+///
+/// One lock guards one struct, so a lookup, a registration and a count change are each atomic.
+/// The sender reads it on every publish; the handlers write it when a session opens or closes.
+final class SessionRegistry: Sendable {
+    private struct State {
+        var sessions: [ConnectionID: SessionHandle] = [:]
+        var openConnections = 0
+        var connectionsPerAddress: [String: Int] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    func register(_ session: SessionHandle) {
+        state.withLockedValue { $0.sessions[session.id] = session }
+    }
+
+    func unregister(_ id: ConnectionID) {
+        _ = state.withLockedValue { $0.sessions.removeValue(forKey: id) }
+    }
+
+    func session(_ id: ConnectionID) -> SessionHandle? {
+        state.withLockedValue { $0.sessions[id] }
+    }
+
+    /// Looks up many sessions under one lock acquisition; `nil` where a connection is not held here.
+    func sessions(_ ids: [ConnectionID]) -> [SessionHandle?] {
+        state.withLockedValue { state in ids.map { state.sessions[$0] } }
+    }
+
+    var allSessions: [SessionHandle] {
+        state.withLockedValue { Array($0.sessions.values) }
+    }
+
+    /// Counts a new TCP connection; `false` when a configured limit would be exceeded.
+    func admit(address: String, configuration: ServerConfiguration) -> Bool {
+        state.withLockedValue { state in
+            if let limit = configuration.maxConnections, state.openConnections >= limit { return false }
+            if let limit = configuration.maxConnectionsPerAddress, state.connectionsPerAddress[address, default: 0] >= limit {
+                return false
+            }
+            state.openConnections += 1
+            state.connectionsPerAddress[address, default: 0] += 1
+            return true
+        }
+    }
+
+    func release(address: String) {
+        state.withLockedValue { state in
+            state.openConnections -= 1
+            let remaining = state.connectionsPerAddress[address, default: 1] - 1
+            state.connectionsPerAddress[address] = remaining > 0 ? remaining : nil
+        }
+    }
+}
+
+/// What the registry keeps of one WebSocket session: enough to reach its handler on its event loop.
+struct SessionHandle: Sendable {
+    let id: ConnectionID
+    let channel: any Channel
+    let handler: NIOLoopBound<ConnectionHandler>
+}
