@@ -1,11 +1,11 @@
 import WebSocketCodec
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `autobahn-client`: runs every case of an Autobahn `fuzzingserver` through the library's client
@@ -96,8 +96,8 @@ struct AutobahnClientMain {
                 pending = []
                 if !result.output.isEmpty { try socket.write(result.output) }
                 for event in result.events {
-                    guard connection.state == .open else { break }
-                    let answer = try onEvent(event, &connection)
+                    // Once the batch held a close, answers are no longer allowed; events still count.
+                    let answer = (try? onEvent(event, &connection)) ?? []
                     if !answer.isEmpty { try socket.write(answer) }
                 }
                 if result.shouldCloseTransport || connection.state == .closed { return }
@@ -127,14 +127,16 @@ struct Options {
             case "--url":
                 guard value.hasPrefix("ws://") else { throw ClientError(message: "--url must start with ws://") }
                 let authority = value.dropFirst(5).prefix { $0 != "/" }
-                guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...])
+                guard let colon = authority.lastIndex(of: ":"),
+                    let port = Int(authority[authority.index(after: colon)...])
                 else { throw ClientError(message: "--url needs a port: ws://HOST:PORT") }
                 options.host = String(authority[..<colon])
                 options.port = port
             case "--agent":
                 options.agent = value
             default:
-                throw ClientError(message: "unknown flag \(flag); usage: autobahn-client --url ws://HOST:PORT --agent NAME")
+                throw ClientError(
+                    message: "unknown flag \(flag); usage: autobahn-client --url ws://HOST:PORT --agent NAME")
             }
         }
         return options
@@ -148,7 +150,6 @@ struct ClientError: Error, CustomStringConvertible {
 
 enum FileHandleStderr {
     static func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress!, $0.count) }
+        fputs(text, stderr)
     }
 }

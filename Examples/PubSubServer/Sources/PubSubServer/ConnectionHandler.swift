@@ -173,7 +173,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func route(_ head: HTTPRequestHead, rest: inout ByteBuffer) {
-        let path = head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? head.target
+        let path =
+            head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+            ?? head.target
         switch path {
         case "/events":
             guard head.method == "POST" else { return respond(.methodNotAllowed(allow: "POST")) }
@@ -208,7 +210,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         guard length <= app.configuration.maxEventBodyBytes else {
             return respond(
-                .error(413, "Content Too Large", "the event body is \(length) bytes; the limit is \(app.configuration.maxEventBodyBytes)")
+                .error(
+                    413, "Content Too Large",
+                    "the event body is \(length) bytes; the limit is \(app.configuration.maxEventBodyBytes)")
             )
         }
         phase = .readingBody(head, expected: length)
@@ -256,6 +260,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         phase = .waiting
         switch endpoint {
         case .echo:
+            // Echo sessions are registered too (under an id no store knows) so that shutdown reaches them.
+            connectionID = ConnectionID.random()
             openWebSocket(accepted)
         case .pubSub:
             openPubSubSession(accepted, head: head)
@@ -290,7 +296,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             )
             switch outcome {
             case .rejected(let status, let reason):
-                loop.execute { loopBound.value.respondFromTask(.error(status, status == 401 ? "Unauthorized" : "Forbidden", reason)) }
+                loop.execute {
+                    loopBound.value.respondFromTask(
+                        .error(status, status == 401 ? "Unauthorized" : "Forbidden", reason))
+                }
                 return
             case .accepted:
                 break
@@ -317,7 +326,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let configuration = app.configuration
         let echo = endpoint == .echo
         let limit = echo ? configuration.echoMaxMessageBytes : configuration.maxMessageBytes
-        maxPendingOutboundBytes = echo ? configuration.echoMaxPendingOutboundBytes : configuration.maxPendingOutboundBytes
+        maxPendingOutboundBytes =
+            echo ? configuration.echoMaxPendingOutboundBytes : configuration.maxPendingOutboundBytes
         webSocket = WebSocketConnection(
             role: .server,
             configuration: WebSocketConfiguration(
@@ -333,7 +343,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(response), promise: nil)
         if let connectionID {
             app.registry.register(
-                SessionHandle(id: connectionID, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
+                SessionHandle(
+                    id: connectionID, channel: context.channel,
+                    handler: NIOLoopBound(self, eventLoop: context.eventLoop))
             )
             Log.info("open \(connectionID) from \(remoteAddress)")
         }
@@ -387,7 +399,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
         } else if webSocket.state == .closing, closeTimer == nil {
             let timeout = app.configuration.closeHandshakeTimeout.timeAmount
-            closeTimer = context.eventLoop.scheduleTask(in: timeout) { [weak self] in self?.context.close(promise: nil) }
+            closeTimer = context.eventLoop.scheduleTask(in: timeout) { [weak self] in self?.context.close(promise: nil)
+            }
         }
     }
 

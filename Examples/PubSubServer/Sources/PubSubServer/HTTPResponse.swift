@@ -9,7 +9,8 @@ struct HTTPResponse: Sendable {
     var body: [UInt8] = []
 
     static func json(_ status: Int, _ reason: String, _ body: String) -> HTTPResponse {
-        HTTPResponse(status: status, reason: reason, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        HTTPResponse(
+            status: status, reason: reason, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
     }
 
     /// `{"error":"…"}` with the message JSON-escaped.

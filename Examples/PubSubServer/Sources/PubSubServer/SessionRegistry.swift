@@ -40,7 +40,9 @@ final class SessionRegistry: Sendable {
     func admit(address: String, configuration: ServerConfiguration) -> Bool {
         state.withLockedValue { state in
             if let limit = configuration.maxConnections, state.openConnections >= limit { return false }
-            if let limit = configuration.maxConnectionsPerAddress, state.connectionsPerAddress[address, default: 0] >= limit {
+            if let limit = configuration.maxConnectionsPerAddress,
+                state.connectionsPerAddress[address, default: 0] >= limit
+            {
                 return false
             }
             state.openConnections += 1
