@@ -150,6 +150,14 @@ struct ClientError: Error, CustomStringConvertible {
 
 enum FileHandleStderr {
     static func write(_ text: String) {
-        fputs(text, stderr)
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { buffer in
+            // File descriptor 2 is standard error; one write keeps the line whole.
+            #if canImport(Glibc)
+            Glibc.write(2, buffer.baseAddress, buffer.count)
+            #else
+            Darwin.write(2, buffer.baseAddress, buffer.count)
+            #endif
+        }
     }
 }

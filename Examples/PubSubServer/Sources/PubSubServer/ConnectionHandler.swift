@@ -79,7 +79,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return
         }
         admitted = true
-        headTimer = context.eventLoop.scheduleTask(in: app.configuration.requestHeadTimeout.timeAmount) { [weak self] in
+        headTimer = context.eventLoop.assumeIsolated().scheduleTask(in: app.configuration.requestHeadTimeout.timeAmount) { [weak self] in
             self?.context.close(promise: nil)
         }
         context.fireChannelActive()
@@ -245,7 +245,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var buffer = context.channel.allocator.buffer(capacity: 256 + response.body.count)
         response.write(into: &buffer)
         let context = self.context!
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     // MARK: WebSocket opening
@@ -394,12 +394,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if webSocket.state == .closed {
             phase = .closed
             let context = self.context!
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
             }
         } else if webSocket.state == .closing, closeTimer == nil {
             let timeout = app.configuration.closeHandshakeTimeout.timeAmount
-            closeTimer = context.eventLoop.scheduleTask(in: timeout) { [weak self] in self?.context.close(promise: nil)
+            closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in self?.context.close(promise: nil)
             }
         }
     }
@@ -441,7 +441,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         pendingOutboundBytes += size
         let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenComplete { [weak self] _ in self?.pendingOutboundBytes -= size }
+        promise.futureResult.assumeIsolated().whenComplete { [weak self] _ in self?.pendingOutboundBytes -= size }
         context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
     }
 
@@ -485,7 +485,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         let context = self.context!
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     // MARK: Keep-alive
@@ -494,7 +494,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// does not come within the ping timeout (no close frame: a peer that does not answer pings
     /// would not answer a close either).
     private func scheduleKeepAlive(after delay: TimeAmount) {
-        keepAliveTimer = context.eventLoop.scheduleTask(in: delay) { [weak self] in self?.keepAliveCheck() }
+        keepAliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in self?.keepAliveCheck() }
     }
 
     private func keepAliveCheck() {
