@@ -154,9 +154,9 @@ enum FileHandleStderr {
         _ = bytes.withUnsafeMutableBytes { buffer in
             // File descriptor 2 is standard error; one write keeps the line whole.
             #if canImport(Glibc)
-            Glibc.write(2, buffer.baseAddress, buffer.count)
+                Glibc.write(2, buffer.baseAddress, buffer.count)
             #else
-            Darwin.write(2, buffer.baseAddress, buffer.count)
+                Darwin.write(2, buffer.baseAddress, buffer.count)
             #endif
         }
     }

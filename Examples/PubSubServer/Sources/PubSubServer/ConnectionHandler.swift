@@ -79,7 +79,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return
         }
         admitted = true
-        headTimer = context.eventLoop.assumeIsolated().scheduleTask(in: app.configuration.requestHeadTimeout.timeAmount) { [weak self] in
+        headTimer = context.eventLoop.assumeIsolated().scheduleTask(in: app.configuration.requestHeadTimeout.timeAmount)
+        { [weak self] in
             self?.context.close(promise: nil)
         }
         context.fireChannelActive()
@@ -245,7 +246,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var buffer = context.channel.allocator.buffer(capacity: 256 + response.body.count)
         response.write(into: &buffer)
         let context = self.context!
-        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil)
+        }
     }
 
     // MARK: WebSocket opening
@@ -394,12 +396,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if webSocket.state == .closed {
             phase = .closed
             let context = self.context!
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
-                context.close(promise: nil)
-            }
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated()
+                .whenComplete { _ in
+                    context.close(promise: nil)
+                }
         } else if webSocket.state == .closing, closeTimer == nil {
             let timeout = app.configuration.closeHandshakeTimeout.timeAmount
-            closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in self?.context.close(promise: nil)
+            closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
+                self?.context.close(promise: nil)
             }
         }
     }
@@ -485,7 +489,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         let context = self.context!
-        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil)
+        }
     }
 
     // MARK: Keep-alive
@@ -494,7 +499,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// does not come within the ping timeout (no close frame: a peer that does not answer pings
     /// would not answer a close either).
     private func scheduleKeepAlive(after delay: TimeAmount) {
-        keepAliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in self?.keepAliveCheck() }
+        keepAliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+            self?.keepAliveCheck()
+        }
     }
 
     private func keepAliveCheck() {
