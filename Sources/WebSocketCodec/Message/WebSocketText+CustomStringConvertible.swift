@@ -1,0 +1,4 @@
+extension WebSocketText: CustomStringConvertible {
+    /// The text itself.
+    public var description: String { string }
+}
