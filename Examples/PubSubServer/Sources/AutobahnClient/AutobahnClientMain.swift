@@ -34,8 +34,12 @@ struct AutobahnClientMain {
     /// `/getCaseCount` answers with one text message holding the count.
     private static func countCases(_ options: Options) throws -> Int {
         var count: Int?
-        try session(options, path: "/getCaseCount") { event, _ in
-            if case .text(let message) = event { count = Int(message.string) }
+        try session(options, path: "/getCaseCount") { event, connection in
+            switch event {
+            case .text(let message): count = Int(message.string)
+            case .ping(let payload): return try connection.sendPong(payload)
+            default: break
+            }
             return []
         }
         guard let count else { throw ClientError(message: "the fuzzing server did not send a case count") }
@@ -48,6 +52,7 @@ struct AutobahnClientMain {
             switch event {
             case .text(let message): return try connection.sendText(utf8: message.utf8)
             case .binary(let bytes): return try connection.sendBinary(bytes)
+            case .ping(let payload): return try connection.sendPong(payload)
             default: return []
             }
         }
@@ -86,7 +91,8 @@ struct AutobahnClientMain {
             configuration: WebSocketConfiguration(
                 maxMessageSize: 64 * 1024 * 1024,
                 maxFrameSize: 64 * 1024 * 1024,
-                maxFramesPerMessage: 1 << 20
+                maxFramesPerMessage: 1 << 20,
+                answersPings: false  // answered below, in event order
             )
         )
         var pending = leftover
@@ -94,12 +100,12 @@ struct AutobahnClientMain {
             if !pending.isEmpty {
                 let result = pending.withUnsafeBytes { connection.receive($0) }
                 pending = []
-                if !result.output.isEmpty { try socket.write(result.output) }
                 for event in result.events {
-                    // Once the batch held a close, answers are no longer allowed; events still count.
-                    let answer = (try? onEvent(event, &connection)) ?? []
+                    let answer = try onEvent(event, &connection)
                     if !answer.isEmpty { try socket.write(answer) }
                 }
+                // After the replies to this batch's events: a close frame in the output goes out last.
+                if !result.output.isEmpty { try socket.write(result.output) }
                 if result.shouldCloseTransport || connection.state == .closed { return }
             }
             let count = try readBuffer.withUnsafeMutableBytes { try socket.read(into: $0) }

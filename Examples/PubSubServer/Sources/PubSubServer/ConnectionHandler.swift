@@ -336,7 +336,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 maxMessageSize: limit,
                 maxFrameSize: limit,
                 // The Autobahn TestSuite sends 4 MiB in 64-byte fragments on /echo (case 9.3.1).
-                maxFramesPerMessage: echo ? 1 << 20 : WebSocketMessageAssembler.defaultMaxFramesPerMessage
+                maxFramesPerMessage: echo ? 1 << 20 : WebSocketMessageAssembler.defaultMaxFramesPerMessage,
+                // Pongs are written in event order, so that a pong answering a ping sent inside a
+                // fragmented message precedes that message's echo.
+                answersPings: false
             )
         )
         phase = .webSocket
@@ -367,7 +370,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         lastInboundAt = .now()
         pingSentAt = nil
         let result = buffer.withUnsafeReadableBytes { webSocket!.receive($0) }
-        if !result.output.isEmpty { write(bytes: result.output) }
         for event in result.events {
             switch event {
             case .text(let message):
@@ -380,12 +382,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 case .echo: send { try $0.sendBinary(bytes) }
                 case .pubSub: enqueue(.binary)
                 }
+            case .ping(let payload):
+                send { try $0.sendPong(payload) }
             case .protocolError(let error):
                 Log.info("closing \(connectionID?.description ?? "echo session") from \(remoteAddress): \(error)")
             default:
                 break
             }
         }
+        // After the replies to this batch's events: a close frame in the output must go out last.
+        if !result.output.isEmpty { write(bytes: result.output) }
         settleCloseState()
     }
 
