@@ -147,7 +147,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private var shouldPauseReading: Bool {
-        queuedInbound >= app.configuration.maxQueuedInboundMessages || !context.channel.isWritable
+        // Once closed, reading only drains the peer's last bytes until it closes too.
+        if case .closed = phase { return false }
+        return queuedInbound >= app.configuration.maxQueuedInboundMessages || !context.channel.isWritable
     }
 
     private func resumeReadingIfPossible() {
@@ -395,22 +397,35 @@ final class ConnectionHandler: ChannelDuplexHandler {
         settleCloseState()
     }
 
-    /// Closes the socket once both close frames have passed, or arms the timer that bounds the wait
-    /// for the peer's close after ours went out.
+    /// Ends the TCP connection once both close frames have passed, or arms the timer that bounds the
+    /// wait for the peer's close after ours went out.
+    ///
+    /// The server shuts down only its sending side (a FIN right behind the close frame, which tells the
+    /// peer the server closed first, as RFC 6455 §7.1.1 asks) and keeps reading and discarding until
+    /// the peer closes too or the timeout fires. Closing the socket outright while the peer's bytes
+    /// are still unread would make the kernel answer with a reset, which can destroy the close frame
+    /// in flight.
     private func settleCloseState() {
         guard let webSocket else { return }
         if webSocket.state == .closed {
+            guard case .webSocket = phase else { return }
             phase = .closed
             let context = self.context!
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated()
                 .whenComplete { _ in
-                    context.close(promise: nil)
+                    context.close(mode: .output, promise: nil)
                 }
-        } else if webSocket.state == .closing, closeTimer == nil {
-            let timeout = app.configuration.closeHandshakeTimeout.timeAmount
-            closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-                self?.context.close(promise: nil)
-            }
+            armCloseTimer()
+        } else if webSocket.state == .closing {
+            armCloseTimer()
+        }
+    }
+
+    private func armCloseTimer() {
+        guard closeTimer == nil else { return }
+        let timeout = app.configuration.closeHandshakeTimeout.timeAmount
+        closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
+            self?.context.close(promise: nil)
         }
     }
 
