@@ -8,7 +8,9 @@
 /// `0xED 0xA0`, an overlong three- or four-byte form at its second byte, a code point above
 /// U+10FFFF at `0xF4 0x90`.
 ///
-/// Runs of ASCII are checked eight bytes per step; other bytes go through a small range table.
+/// Runs of ASCII are checked sixteen bytes per step; a multi-byte sequence that lies whole inside
+/// the chunk is checked in one step against its lead byte's ranges; only a sequence split across
+/// chunks goes byte by byte through the state kept between calls.
 ///
 /// ```swift
 /// var validator = UTF8Validator()
@@ -43,30 +45,83 @@ public struct UTF8Validator: Hashable, Sendable {
         guard let base = chunk.baseAddress else { return true }
         let count = chunk.count
         var index = 0
+        // Finish a sequence that the previous chunk left open, one byte at a time.
+        while pending > 0 && index < count {
+            guard step(base.load(fromByteOffset: index, as: UInt8.self)) else { return fail() }
+            index &+= 1
+        }
         while index < count {
-            if pending == 0 {
-                // ASCII fast path: a word whose bytes all have the top bit clear is 8 valid bytes.
-                while index &+ 16 <= count {
-                    let first = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    let second = base.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self)
-                    guard (first | second) & 0x8080_8080_8080_8080 == 0 else { break }
-                    index &+= 16
+            let lead = base.load(fromByteOffset: index, as: UInt8.self)
+            if lead < 0x80 {
+                index &+= 1
+                // ASCII fast path, tried only inside ASCII text: a word whose bytes all have the top
+                // bit clear is that many valid bytes.
+                while index &+ 32 <= count {
+                    let a = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    let b = base.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self)
+                    let c = base.loadUnaligned(fromByteOffset: index &+ 16, as: UInt64.self)
+                    let d = base.loadUnaligned(fromByteOffset: index &+ 24, as: UInt64.self)
+                    guard (a | b | c | d) & 0x8080_8080_8080_8080 == 0 else { break }
+                    index &+= 32
                 }
                 while index &+ 8 <= count {
                     let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    guard word & 0x8080_8080_8080_8080 == 0 else { break }
+                    let nonASCII = word & 0x8080_8080_8080_8080
+                    guard nonASCII == 0 else {
+                        // Skip the ASCII bytes in front of the first non-ASCII one (little-endian
+                        // loads put the first byte lowest).
+                        index &+= nonASCII.littleEndian.trailingZeroBitCount &>> 3
+                        break
+                    }
                     index &+= 8
                 }
-                guard index < count else { break }
+                continue
             }
-            let byte = base.load(fromByteOffset: index, as: UInt8.self)
-            index &+= 1
-            guard step(byte) else {
-                hasFailed = true
-                return false
+            let sequence = Self.sequence(startingWith: lead)
+            guard sequence.length > 0 else { return fail() }
+            guard index &+ sequence.length <= count else {
+                // The sequence continues in the next chunk: track it byte by byte, so that a byte
+                // that makes it impossible is still rejected the moment it arrives.
+                while index < count {
+                    guard step(base.load(fromByteOffset: index, as: UInt8.self)) else { return fail() }
+                    index &+= 1
+                }
+                break
             }
+            // A whole sequence inside the chunk: the second byte's range depends on the lead byte,
+            // later ones are continuation bytes (10xxxxxx).
+            let second = base.load(fromByteOffset: index &+ 1, as: UInt8.self)
+            guard second >= sequence.lower && second <= sequence.upper else { return fail() }
+            if sequence.length >= 3 {
+                guard base.load(fromByteOffset: index &+ 2, as: UInt8.self) & 0xC0 == 0x80 else { return fail() }
+                if sequence.length == 4 {
+                    guard base.load(fromByteOffset: index &+ 3, as: UInt8.self) & 0xC0 == 0x80 else { return fail() }
+                }
+            }
+            index &+= sequence.length
         }
         return true
+    }
+
+    private mutating func fail() -> Bool {
+        hasFailed = true
+        return false
+    }
+
+    /// The length of the sequence a lead byte starts (0 for a byte that cannot start one) and the
+    /// range of its second byte, from the Unicode Standard's table 3-7.
+    @inline(__always)
+    private static func sequence(startingWith lead: UInt8) -> (length: Int, lower: UInt8, upper: UInt8) {
+        switch lead {
+        case 0xC2...0xDF: (2, 0x80, 0xBF)
+        case 0xE0: (3, 0xA0, 0xBF)  // below A0: overlong
+        case 0xE1...0xEC, 0xEE, 0xEF: (3, 0x80, 0xBF)
+        case 0xED: (3, 0x80, 0x9F)  // above 9F: UTF-16 surrogates
+        case 0xF0: (4, 0x90, 0xBF)  // below 90: overlong
+        case 0xF1...0xF3: (4, 0x80, 0xBF)
+        case 0xF4: (4, 0x80, 0x8F)  // above 8F: beyond U+10FFFF
+        default: (0, 0, 0)  // 80...C1 (stray continuation, overlong two-byte lead), F5...FF
+        }
     }
 
     /// Validates the next chunk of a text; see ``validate(_:)-(UnsafeRawBufferPointer)``.
