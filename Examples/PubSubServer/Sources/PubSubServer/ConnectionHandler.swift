@@ -46,7 +46,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var remoteAddress = "unknown"
     private var admitted = false
 
-    private var pendingOutboundBytes = 0
     private var maxPendingOutboundBytes: Int
     private var inbound: AsyncStream<Inbound>.Continuation?
     private var queuedInbound = 0
@@ -302,7 +301,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .rejected(let status, let reason):
                 loop.execute {
                     loopBound.value.respondFromTask(
-                        .error(status, status == 401 ? "Unauthorized" : "Forbidden", reason))
+                        .error(status, HTTPResponse.reasonPhrase(for: status), reason))
                 }
                 return
             case .accepted:
@@ -349,11 +348,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
         response.writeBytes(accepted.response)
         context.writeAndFlush(wrapOutboundOut(response), promise: nil)
         if let connectionID {
-            app.registry.register(
-                SessionHandle(
-                    id: connectionID, channel: context.channel,
-                    handler: NIOLoopBound(self, eventLoop: context.eventLoop))
+            // Registered in the same loop turn as the 101 is written, so a shutdown that starts
+            // after the client saw the 101 finds the session; one that started before is told here.
+            let handle = SessionHandle(
+                id: connectionID,
+                channel: context.channel,
+                handler: NIOLoopBound(self, eventLoop: context.eventLoop)
             )
+            guard app.registry.register(handle) else {
+                beginShutdown()
+                return true
+            }
             Log.info("open \(connectionID) from \(remoteAddress)")
         }
         scheduleKeepAlive(after: configuration.pingInterval.timeAmount)
@@ -464,10 +469,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
             close(code: .policyViolation, reason: "slow reader: outbound buffer over \(maxPendingOutboundBytes) bytes")
             return
         }
-        pendingOutboundBytes += size
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { [weak self] _ in self?.pendingOutboundBytes -= size }
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Bytes written to the channel and not yet accepted by the kernel: what a slow reader piles up.
+    private var pendingOutboundBytes: Int {
+        (try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
     }
 
     /// Called by the sender on this loop: takes a pre-framed message, or says why not.

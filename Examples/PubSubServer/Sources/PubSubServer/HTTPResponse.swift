@@ -18,6 +18,20 @@ struct HTTPResponse: Sendable {
         json(status, reason, "{\"error\":\(JSONText.quoted(message))}")
     }
 
+    /// The standard phrase for the statuses an authorizer or the server itself may answer with.
+    static func reasonPhrase(for status: Int) -> String {
+        switch status {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
+        default: status < 500 ? "Client Error" : "Server Error"
+        }
+    }
+
     func write(into buffer: inout ByteBuffer) {
         buffer.writeString("HTTP/1.1 \(status) \(reason)\r\n")
         for (name, value) in headers { buffer.writeString("\(name): \(value)\r\n") }

@@ -24,7 +24,7 @@ struct NIOConnectionSender: ConnectionSender {
             batches[ObjectIdentifier(loop), default: (loop, [])].sessions.append(session)
         }
         let pending = batches.values.map { batch in
-            batch.loop.submit {
+            let future = batch.loop.submit {
                 var refused: [SendFailure] = []
                 for session in batch.sessions {
                     if let reason = session.handler.value.deliver(frame) {
@@ -33,9 +33,18 @@ struct NIOConnectionSender: ConnectionSender {
                 }
                 return refused
             }
+            return (future, batch.sessions)
         }
-        for future in pending {
-            if let refused = try? await future.get() { failures.append(contentsOf: refused) }
+        for (future, sessions) in pending {
+            do {
+                failures.append(contentsOf: try await future.get())
+            } catch {
+                // The loop is shutting down: none of its sessions took the message.
+                for session in sessions {
+                    failures.append(
+                        SendFailure(connection: session.id, reason: .failed("event loop unavailable: \(error)")))
+                }
+            }
         }
         return failures
     }

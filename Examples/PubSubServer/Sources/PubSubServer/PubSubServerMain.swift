@@ -55,7 +55,7 @@ struct PubSubServerMain {
     /// Sends every client a 1001 close, waits for them to answer (bounded), then stops.
     private static func shutdown(app: ServerApp, server: any Channel, group: MultiThreadedEventLoopGroup) async {
         try? await server.close()
-        for session in app.registry.allSessions {
+        for session in app.registry.beginShutdown() {
             session.channel.eventLoop.execute { session.handler.value.beginShutdown() }
         }
         let clock = ContinuousClock()

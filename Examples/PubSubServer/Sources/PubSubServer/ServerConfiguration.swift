@@ -55,8 +55,8 @@ extension ServerConfiguration {
                 return number
             }
             func seconds() throws(UsageError) -> Duration {
-                guard let number = Double(value), number > 0 else {
-                    throw UsageError(message: "\(flag) expects a positive number of seconds, got \"\(value)\"")
+                guard let number = Double(value), number > 0, number <= 86_400 else {
+                    throw UsageError(message: "\(flag) expects a number of seconds in (0, 86400], got \"\(value)\"")
                 }
                 return .milliseconds(Int64(number * 1000))
             }

@@ -11,12 +11,27 @@ final class SessionRegistry: Sendable {
         var sessions: [ConnectionID: SessionHandle] = [:]
         var openConnections = 0
         var connectionsPerAddress: [String: Int] = [:]
+        var isShuttingDown = false
     }
 
     private let state = NIOLockedValueBox(State())
 
-    func register(_ session: SessionHandle) {
-        state.withLockedValue { $0.sessions[session.id] = session }
+    /// Adds a session; `false` once shutdown has begun, when the caller must close it itself.
+    func register(_ session: SessionHandle) -> Bool {
+        state.withLockedValue { state in
+            guard !state.isShuttingDown else { return false }
+            state.sessions[session.id] = session
+            return true
+        }
+    }
+
+    /// Marks the registry as shutting down and returns the sessions open at that moment: from then
+    /// on ``register(_:)`` refuses, so no session can slip past the shutdown.
+    func beginShutdown() -> [SessionHandle] {
+        state.withLockedValue { state in
+            state.isShuttingDown = true
+            return Array(state.sessions.values)
+        }
     }
 
     func unregister(_ id: ConnectionID) {
