@@ -105,7 +105,10 @@ struct WebSocketConnectionTests {
         #expect(close == [0x88, 0x0A, 0x03, 0xE9] + Array("shutdown".utf8))
         #expect(connection.state == .closing)
         let data = connection.receive(Self.clientFrame(0x81, "in flight") + Self.clientFrame(0x89, "p"))
-        #expect(data == WebSocketReceiveResult())
+        // Data after our close is discarded; a ping is still answered (RFC 6455 §5.5.2).
+        #expect(data == WebSocketReceiveResult(events: [.ping(Array("p".utf8))], output: [0x8A, 0x01, 0x70]))
+        #expect(try connection.sendPong([1]) == [0x8A, 0x01, 0x01])
+        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendText("x") }
         let reply = connection.receive(Self.closeFrame(code: 1001))
         #expect(reply.events == [.close(code: .goingAway, reason: "")])
         #expect(reply.output == [])

@@ -153,17 +153,19 @@ public struct WebSocketConnection: Sendable {
             }
             state = .closed
             result.shouldCloseTransport = true
+        case .ping(let payload):
+            // Answered while we wait for the peer's close too: RFC 6455 §5.5.2 excuses only an
+            // endpoint that has already *received* a close, and a pong is a control frame, not data.
+            result.events.append(.ping(payload))
+            if configuration.answersPings {
+                encoder.append(opcode: .pong, payload: payload, to: &result.output)
+            }
         case _ where state != .open:
             break  // We sent a close: the peer's data no longer matters (RFC 6455 §1.4).
         case .text(let text):
             result.events.append(.text(text))
         case .binary(let bytes):
             result.events.append(.binary(bytes))
-        case .ping(let payload):
-            result.events.append(.ping(payload))
-            if configuration.answersPings {
-                encoder.append(opcode: .pong, payload: payload, to: &result.output)
-            }
         case .pong(let payload):
             result.events.append(.pong(payload))
         }
@@ -228,8 +230,12 @@ public struct WebSocketConnection: Sendable {
 
     /// A pong frame: an unsolicited heartbeat, or the answer to a ping when
     /// ``WebSocketConfiguration/answersPings`` is off.
+    ///
+    /// Allowed while ``State/closing`` as well, to answer the peer's pings until its close arrives.
     public mutating func sendPong(_ payload: [UInt8] = []) throws(WebSocketUsageError) -> [UInt8] {
-        try sendControl(opcode: .pong, payload: payload)
+        guard canSend || state == .closing else { throw .connectionClosed }
+        guard payload.count <= 125 else { throw .controlPayloadTooLong(byteCount: payload.count) }
+        return encoder.encode(opcode: .pong, payload: payload)
     }
 
     /// A close frame that starts the closing handshake; the connection becomes ``State/closing``
