@@ -5,16 +5,33 @@
 /// anything else (other alphabets, whitespace, missing or misplaced padding, non-zero padding bits) is a
 /// malformed handshake rather than something to repair.
 enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    // The alphabet is computed, not looked up in a table: a lazily initialised global table costs a
+    // one-time initialisation check on every call and is a needless shared object between threads.
 
-    /// Maps a byte to its 6-bit value, or `0xFF` when it is not in the alphabet.
-    private static let decodingTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, character) in alphabet.enumerated() {
-            table[Int(character)] = UInt8(value)
+    /// The character for a 6-bit value.
+    @inline(__always)
+    private static func character(for value: UInt32) -> UInt8 {
+        switch value {
+        case 0..<26: UInt8(ascii: "A") &+ UInt8(truncatingIfNeeded: value)
+        case 26..<52: UInt8(ascii: "a") &+ UInt8(truncatingIfNeeded: value &- 26)
+        case 52..<62: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value &- 52)
+        case 62: UInt8(ascii: "+")
+        default: UInt8(ascii: "/")
         }
-        return table
-    }()
+    }
+
+    /// The 6-bit value of a character, or `nil` when it is not in the alphabet.
+    @inline(__always)
+    private static func value(of character: UInt8) -> UInt32? {
+        switch character {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(character &- UInt8(ascii: "A"))
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(character &- UInt8(ascii: "a")) &+ 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(character &- UInt8(ascii: "0")) &+ 52
+        case UInt8(ascii: "+"): 62
+        case UInt8(ascii: "/"): 63
+        default: nil
+        }
+    }
 
     /// Encodes `bytes` with the standard alphabet and `=` padding.
     static func encode(_ bytes: some Collection<UInt8>) -> String {
@@ -25,10 +42,10 @@ enum Base64 {
             let second = iterator.next()
             let third = iterator.next()
             let group = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
-            output.append(alphabet[Int(group >> 18 & 0x3F)])
-            output.append(alphabet[Int(group >> 12 & 0x3F)])
-            output.append(second == nil ? UInt8(ascii: "=") : alphabet[Int(group >> 6 & 0x3F)])
-            output.append(third == nil ? UInt8(ascii: "=") : alphabet[Int(group & 0x3F)])
+            output.append(character(for: group >> 18 & 0x3F))
+            output.append(character(for: group >> 12 & 0x3F))
+            output.append(second == nil ? UInt8(ascii: "=") : character(for: group >> 6 & 0x3F))
+            output.append(third == nil ? UInt8(ascii: "=") : character(for: group & 0x3F))
         }
         return String(decoding: output, as: UTF8.self)
     }
@@ -47,9 +64,8 @@ enum Base64 {
             guard padding == 0 || (isLastGroup && padding <= 2) else { return nil }
             var group: UInt32 = 0
             for character in quad.prefix(4 - padding) {
-                let value = decodingTable[Int(character)]
-                guard value != 0xFF else { return nil }
-                group = group << 6 | UInt32(value)
+                guard let value = value(of: character) else { return nil }
+                group = group << 6 | value
             }
             group <<= UInt32(6 * padding)
             let bytes = [
