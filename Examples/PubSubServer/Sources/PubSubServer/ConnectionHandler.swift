@@ -44,7 +44,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var endpoint = Endpoint.pubSub
     private var connectionID: ConnectionID?
     private var remoteAddress = "unknown"
-    private var admitted = false
+    /// The address counted against the connection limits, released exactly once when the channel ends.
+    private var admittedAddress: String?
 
     private var maxPendingOutboundBytes: Int
     private var inbound: AsyncStream<Inbound>.Continuation?
@@ -77,7 +78,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        admitted = true
+        admittedAddress = host
         headTimer = context.eventLoop.assumeIsolated().scheduleTask(in: app.configuration.requestHeadTimeout.timeAmount)
         { [weak self] in
             self?.context.close(promise: nil)
@@ -93,9 +94,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         keepAliveTimer?.cancel()
         inbound?.finish()
         inbound = nil
-        if admitted {
-            app.registry.release(address: context.remoteAddress?.ipAddress ?? remoteAddress)
-            admitted = false
+        if let admittedAddress {
+            app.registry.release(address: admittedAddress)
+            self.admittedAddress = nil
         }
         if let connectionID, wasWebSocket {
             app.registry.unregister(connectionID)
