@@ -70,6 +70,24 @@ final class ConnectionHandler: ChannelDuplexHandler {
         self.context = context
     }
 
+    /// Breaks the handler-context cycle: NIO's context keeps its handler for good, so a handler that
+    /// kept its context would leak both (and every buffer the handler holds) with each connection.
+    /// Callbacks that arrive later (a task's reply, the sender) find the phase closed and do nothing.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        phase = .closed
+        headTimer?.cancel()
+        closeTimer?.cancel()
+        keepAliveTimer?.cancel()
+        inbound?.finish()
+        inbound = nil
+        self.context = nil
+    }
+
+    /// Closes the channel unless the handler has already been removed from it.
+    private func closeChannel() {
+        context?.close(promise: nil)
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         remoteAddress = context.remoteAddress.map(Self.describe) ?? "unknown"
         let host = context.remoteAddress?.ipAddress ?? remoteAddress
@@ -81,7 +99,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         admittedAddress = host
         headTimer = context.eventLoop.assumeIsolated().scheduleTask(in: app.configuration.requestHeadTimeout.timeAmount)
         { [weak self] in
-            self?.context.close(promise: nil)
+            self?.closeChannel()
         }
         context.fireChannelActive()
     }
@@ -153,6 +171,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func resumeReadingIfPossible() {
+        guard context != nil else { return }
         if readPending && !shouldPauseReading {
             readPending = false
             context.read()
@@ -431,7 +450,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard closeTimer == nil else { return }
         let timeout = app.configuration.closeHandshakeTimeout.timeAmount
         closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-            self?.context.close(promise: nil)
+            self?.closeChannel()
         }
     }
 

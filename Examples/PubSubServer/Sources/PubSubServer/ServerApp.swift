@@ -27,7 +27,10 @@ struct ServerApp: Sendable {
         self.notifier = Notifier(
             connections: connections,
             subscriptions: subscriptions,
-            sender: NIOConnectionSender(registry: registry)
+            sender: NIOConnectionSender(registry: registry),
+            // This transport's only transient failure is a slow reader over its outbound cap, which it
+            // closes at once (1008): retrying it could only end as "gone", so it is reported failed now.
+            retryPolicy: .noRetries
         )
         self.handshake = WebSocketServerHandshake(
             configuration: .init(

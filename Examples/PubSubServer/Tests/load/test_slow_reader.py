@@ -152,8 +152,7 @@ async def scenario(server, pid: int) -> dict:
     return {
         "fast": fast,
         "fast_ws": fast_ws,
-        "slow": {reader_again.name: (reader_again, slow_ws[reader_again.name]),
-                 never_again.name: (never_again, slow_ws[never_again.name])},
+        "slow": {reader.name: (reader, slow_ws[reader.name]) for reader in (reader_again, never_again)},
         "reports": reports,
         "given_up_at": given_up_at,
         "max_rss_kib": max_rss,

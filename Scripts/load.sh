@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the load tests (Examples/PubSubServer/Tests/load) against the example server over loopback:
+# thousands of connections in overlapping waves with every kind of disconnect, then slow readers
+# beside fast ones. Builds nothing: build the server first, for example with
+#   swift build -c release --package-path Examples/PubSubServer --product pubsub-server
+#
+# Environment (all optional):
+#   PUBSUB_SERVER_CMD      command that starts the server; the tests append --host, --port and limit
+#                          flags (default: Examples/PubSubServer/.build/release/pubsub-server)
+#   STARTUP_TIMEOUT        seconds each server start may take to print `listening on` (default 180)
+#   LOAD_TIMEOUT           seconds the whole run may take (default 240)
+#   LOAD_WAVES, LOAD_WAVE_CONNECTIONS, LOAD_PUBLISHES, LOAD_ENTITIES
+#                          size of the churn test (defaults 3, 1500, 150, 50)
+# Extra arguments go to pytest (for example `-k slow -x`). Each test prints its figures; a JUnit
+# report goes to reports/load/. Exits non-zero when a test fails or the run takes too long.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source Scripts/common.sh
+
+if [[ -z ${PUBSUB_SERVER_CMD:-} ]]; then
+    binary="$(pwd)/Examples/PubSubServer/.build/release/pubsub-server"
+    if [[ ! -x $binary ]]; then
+        echo "load: $binary is not built and PUBSUB_SERVER_CMD is not set; build it with" >&2
+        echo "  swift build -c release --package-path Examples/PubSubServer --product pubsub-server" >&2
+        exit 1
+    fi
+    export PUBSUB_SERVER_CMD=$binary
+fi
+echo "==> load against: $PUBSUB_SERVER_CMD"
+
+python=$(Scripts/python-venv.sh)
+# No __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
+mkdir -p reports/load
+
+status=0
+# -s: the tests print their figures (connections, publishes, deliveries, memory, time).
+start_group - timeout -k 10 "${LOAD_TIMEOUT:-240}" "$python" -m pytest \
+    -c Examples/PubSubServer/Tests/load/pytest.ini \
+    --junitxml reports/load/junit.xml \
+    -p no:cacheprovider \
+    -s \
+    Examples/PubSubServer/Tests/load "$@"
+wait "$started_pid" || status=$?
+if ((status == 124)); then
+    echo "load: the run took longer than ${LOAD_TIMEOUT:-240}s" >&2
+fi
+exit "$status"
