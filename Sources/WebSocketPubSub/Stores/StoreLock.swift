@@ -8,7 +8,8 @@
     import Android
 #endif
 
-/// One `pthread_mutex_t` guarding one value of state: the in-memory stores' only isolation boundary.
+/// One `pthread_mutex_t` guarding one value of state: the isolation boundary of the in-memory stores,
+/// the notifier and (through `package` access) the test doubles of `WebSocketPubSubTesting`.
 ///
 /// Why not an actor: the notifier asks for subscribers on every publish, and an uncontended mutex
 /// costs a few nanoseconds where an actor hop costs a suspension. Why not `Synchronization.Mutex`:
@@ -16,13 +17,13 @@
 ///
 /// The mutex lives at a fixed heap address (a `pthread_mutex_t` must never move once initialized),
 /// which is why this is a class that allocates it rather than a struct that stores it inline.
-final class StoreLock<State: Sendable>: @unchecked Sendable {
+package final class StoreLock<State: Sendable>: @unchecked Sendable {
     // @unchecked Sendable is sound: `state` is read and written only inside `withLock`, which holds
     // `mutex` for the whole access, and `State: Sendable` makes whatever `body` returns safe to share.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var state: State
 
-    init(_ initialState: State) {
+    package init(_ initialState: State) {
         state = initialState
         mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -37,7 +38,7 @@ final class StoreLock<State: Sendable>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the state. `body` must not call back into this lock.
-    func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&state)

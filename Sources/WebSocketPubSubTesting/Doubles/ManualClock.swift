@@ -1,3 +1,5 @@
+import WebSocketPubSub
+
 /// A clock that stands still until the test moves it, so that code which sleeps can be tested without
 /// real waiting.
 ///
@@ -70,7 +72,7 @@ public final class ManualClock: Clock {
         }
     }
 
-    private let state = DoublesLock(State())
+    private let state = StoreLock(State())
 
     /// Creates a clock whose ``now`` is its start, offset zero.
     public init() {}

@@ -54,7 +54,7 @@ public final class RecordingConnectionSender: ConnectionSender {
         var batchWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
-    private let state = DoublesLock(State())
+    private let state = StoreLock(State())
     private let rule: Rule?
     private let beforeSend: (@Sendable (Batch) async -> Void)?
 

@@ -9,7 +9,7 @@ public import WebSocketPubSub
 /// #expect(observer.events.contains(.published(entity, delivered: 1, gone: 0, failed: 0)))
 /// ```
 public final class RecordingObserver: PubSubObserver {
-    private let recorded = DoublesLock([PubSubEvent]())
+    private let recorded = StoreLock([PubSubEvent]())
 
     /// Creates an observer that has seen nothing.
     public init() {}

@@ -56,6 +56,10 @@ struct HTTPStatusLine: HTTPStartLine {
             throw .malformedStartLine(reason: "The reason phrase holds control characters.")
         }
         let code = parts[1].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        // RFC 9110 §15: the first digit is the class, 1 to 5; `011` or `000` is no status at all.
+        guard (100...599).contains(code) else {
+            throw .malformedStartLine(reason: "The status code \(code) is outside 100...599.")
+        }
         return HTTPStatusLine(
             version: version,
             status: HTTPStatus(code: code, reasonPhrase: String(decoding: reason, as: UTF8.self))
