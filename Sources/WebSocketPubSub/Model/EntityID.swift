@@ -22,7 +22,23 @@ public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     public var description: String { rawValue }
 
-    public static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.rawValue < rhs.rawValue }
+    // Identity is the exact UTF-8 bytes: a store compares ids byte for byte (a database column does),
+    // whereas `String`'s `==` treats canonically equivalent spellings as equal. Hashing the bytes
+    // directly also skips `String`'s normalising hash, which the in-memory store pays per operation.
+
+    public static func == (lhs: EntityID, rhs: EntityID) -> Bool {
+        lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var text = rawValue
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Byte-wise order of the UTF-8 text, consistent with `==`.
+    public static func < (lhs: EntityID, rhs: EntityID) -> Bool {
+        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+    }
 }
 
 /// Why a string is not a valid ``EntityID``.
