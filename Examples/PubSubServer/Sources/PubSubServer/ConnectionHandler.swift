@@ -263,12 +263,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Writes a complete HTTP response and closes the connection once it is out.
     private func respond(_ response: HTTPResponse) {
-        phase = .closed
         var buffer = context.channel.allocator.buffer(capacity: 256 + response.body.count)
         response.write(into: &buffer)
-        let context = self.context!
-        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil)
-        }
+        writeAndClose(buffer)
     }
 
     // MARK: WebSocket opening
@@ -276,7 +273,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func upgrade(_ head: HTTPRequestHead) {
         let handshake = app.handshake.respond(to: head)
         guard case .accept(let response, let subprotocol, _) = handshake else {
-            writeRawAndClose(handshake.response)
+            writeAndClose(ByteBuffer(bytes: handshake.response))
             return
         }
         let accepted = Acceptance(response: response, subprotocol: subprotocol)
@@ -532,12 +529,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func writeRawAndClose(_ bytes: [UInt8]) {
+    /// Writes the last bytes of a plain-HTTP exchange and closes the connection once they are out.
+    private func writeAndClose(_ buffer: ByteBuffer) {
         phase = .closed
-        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
         let context = self.context!
-        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil)
+        context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
         }
     }
 
