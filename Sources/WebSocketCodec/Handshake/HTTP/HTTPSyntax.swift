@@ -52,7 +52,11 @@ enum HTTPSyntax {
     /// Quoted strings are not considered: the lists this is used for (`Connection`, `Upgrade`,
     /// `Sec-WebSocket-Protocol`) hold tokens only.
     static func listElements(_ value: some StringProtocol) -> [String] {
-        value.split(separator: ",", omittingEmptySubsequences: false).map { trimmed($0) }.filter { !$0.isEmpty }
+        // Split the bytes, not the Characters: a comma followed by a combining mark is one grapheme
+        // cluster, and would otherwise stop separating elements.
+        Array(value.utf8).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            .map { trimmed(String(decoding: $0, as: UTF8.self)) }
+            .filter { !$0.isEmpty }
     }
 
     /// ASCII case-insensitive equality, as header names and tokens compare.

@@ -1,0 +1,197 @@
+// Fuzz target: the client's opening handshake, `HTTPResponseHeadParser` +
+// `WebSocketClientHandshake.validate`.
+//
+// The client's key is fixed (a replayed generator gives the nonce 00 01 ... 0F, key
+// "AAECAwQFBgcICQoLDA0ODw==", accept "Bz3qJYTGdOe8gUSpLosEdiLKDrk=") so that seeds can carry a
+// matching `Sec-WebSocket-Accept` for the fuzzer to mutate around.
+//
+// Input: byte 0 chooses the head size limit and the splitting; bytes 1-2 seed the split points;
+// the rest is what the server sent.
+//
+// Properties checked on every input:
+// - the parser never consumes more than it was given, a complete head ends with CRLF CRLF, and
+//   parsing in pieces (byte by byte for short inputs) gives the same head or error;
+// - a parsed head re-encodes to bytes that parse back to the same head;
+// - `validate` accepts exactly when an independent model of RFC 6455 §4.1 (status 101, Upgrade,
+//   Connection, an accept value recomputed with reference SHA-1 and Base64, one offered
+//   subprotocol, only offered extensions) does, and otherwise throws the first rule's error;
+// - the agreement names the subprotocol and extensions the response selected;
+// - once: the client's own request is accepted by `WebSocketServerHandshake`.
+
+private let offeredSubprotocols = ["chat", "superchat"]
+private let offeredExtensions = [
+    WebSocketExtensionOffer(name: "x-test", parameters: [.init(name: "a", value: "1")]),
+    WebSocketExtensionOffer(name: "permessage-deflate"),
+]
+
+private func makeClient() -> WebSocketClientHandshake {
+    var generator = ReplayGenerator([0x0706_0504_0302_0100, 0x0F0E_0D0C_0B0A_0908])
+    return WebSocketClientHandshake(
+        host: "server.example.com", target: "/chat", subprotocols: offeredSubprotocols, origin: "https://example.com",
+        extensionOffers: offeredExtensions, generator: &generator)
+}
+
+nonisolated(unsafe) private var checkedOwnRequest = false
+
+/// libFuzzer's entry point: runs one input and checks the properties listed above (traps on a
+/// violation, which libFuzzer reports as a crash).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzClientHandshake(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let client = makeClient()
+    if !checkedOwnRequest {
+        checkOwnRequest(client)
+        checkedOwnRequest = true
+    }
+    var options = FuzzOptions(Array(UnsafeBufferPointer(start: data, count: size)))
+    let flags = options.byte()
+    let seed = UInt32(options.byte()) << 8 | UInt32(options.byte())
+    let wire = options.rest
+    let limit = flags & 1 == 0 ? HTTPRequestHeadParser.defaultMaximumHeadSize : 200
+
+    let whole = parse(wire, limit: limit, pieces: Splitting.whole(wire.count))
+    let pieces = Splitting.pieces(count: wire.count, seed: seed, bytewise: flags & 0x80 != 0)
+    let split = parse(wire, limit: limit, pieces: pieces)
+    require(whole == split, "split parsing \(pieces) differs: \(whole) vs \(split)")
+    guard case .complete(let head, let consumed)? = try? whole.get() else { return 0 }
+
+    require(consumed > 0 && consumed <= wire.count, "consumed \(consumed) of \(wire.count) bytes")
+    require(wire[..<consumed].suffix(4).elementsEqual("\r\n\r\n".utf8), "a head that does not end with CRLF CRLF")
+    let encoded = head.encoded()
+    let reparsed = parse(encoded, limit: Int.max, pieces: Splitting.whole(encoded.count))
+    require(
+        reparsed == .success(.complete(head, consumed: encoded.count)),
+        "the re-encoded head parses as \(reparsed), not \(head)")
+
+    let expected = modelVerdict(head, client: client)
+    let actual = Result { () throws(WebSocketHandshakeError) in try client.validate(head) }
+    let agrees: Bool
+    switch (actual, expected) {
+    case (.success(let agreement), .success(let modelAgreement)):
+        agrees = agreement == modelAgreement
+    case (.failure(.invalidExtensionHeader), .failure(.invalidExtensionHeader)):
+        agrees = true
+    case (.failure(let error), .failure(let expectedError)):
+        agrees = error == expectedError
+    default:
+        agrees = false
+    }
+    if !agrees && mayHitListSplittingIssue(head.headers) { return 0 }
+    require(agrees, "validate gives \(actual), the model expects \(expected)")
+    return 0
+}
+
+private func parse(
+    _ wire: [UInt8], limit: Int, pieces: [Range<Int>]
+) -> Result<HTTPHeadParseResult<HTTPResponseHead>, HTTPHeadError> {
+    var parser = HTTPResponseHeadParser(maximumHeadSize: limit)
+    for piece in pieces {
+        do throws(HTTPHeadError) {
+            let slice = wire[piece]
+            switch try parser.parse(slice) {
+            case .needMoreData:
+                continue
+            case .complete(let head, let consumed):
+                require(consumed >= 0 && consumed <= slice.count, "consumed \(consumed) of a \(slice.count)-byte piece")
+                return .success(.complete(head, consumed: piece.lowerBound + consumed))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+    return .success(.needMoreData)
+}
+
+private func lowercasedASCII(_ text: String) -> String {
+    String(decoding: text.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+}
+
+/// Known issue (Tests/WebSocketCodecTests/Regression/HeaderListRegressionTests.swift): the library
+/// splits header lists on `Character`s, so a comma joined to a neighbouring non-ASCII character
+/// (a combining mark after it) is not a separator there, while the model splits on the byte. A
+/// disagreement is forgiven only when a list header holds such bytes; remove once the test passes.
+private func mayHitListSplittingIssue(_ headers: HTTPHeaders) -> Bool {
+    let lists = ["upgrade", "connection", "sec-websocket-protocol"]
+    return headers.fields.contains { field in
+        lists.contains(lowercasedASCII(field.name)) && field.value.utf8.contains { $0 >= 0x80 }
+    }
+}
+
+private func values(_ head: HTTPResponseHead, _ name: String) -> [String] {
+    head.headers.fields.filter { lowercasedASCII($0.name) == name }.map(\.value)
+}
+
+private func listElements(_ head: HTTPResponseHead, _ name: String) -> [String] {
+    values(head, name).flatMap { value in
+        value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { element in
+            let trimmed = element.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }
+            return String(decoding: trimmed.reversed(), as: UTF8.self)
+        }.filter { !$0.isEmpty }
+    }
+}
+
+private func hasToken(_ head: HTTPResponseHead, _ name: String, _ token: String) -> Bool {
+    listElements(head, name).contains { lowercasedASCII($0) == token }
+}
+
+/// The agreement when the response must be accepted, else the error of the first rule it breaks.
+private func modelVerdict(
+    _ head: HTTPResponseHead, client: WebSocketClientHandshake
+) -> Result<WebSocketHandshakeAgreement, WebSocketHandshakeError> {
+    let expectedAccept = ReferenceBase64.accept(forKey: "AAECAwQFBgcICQoLDA0ODw==")
+    require(client.key == "AAECAwQFBgcICQoLDA0ODw==", "the replayed nonce gave key \(client.key)")
+    require(client.expectedAccept == expectedAccept, "expectedAccept \(client.expectedAccept) vs \(expectedAccept)")
+    guard head.status.code == 101 else { return .failure(.unexpectedStatus(head.status)) }
+    if !hasToken(head, "upgrade", "websocket") {
+        let upgrades = values(head, "upgrade")
+        return .failure(.upgradeNotWebSocket(upgrades.isEmpty ? nil : upgrades.joined(separator: ", ")))
+    }
+    if !hasToken(head, "connection", "upgrade") { return .failure(.connectionMissingUpgrade) }
+    let accepts = values(head, "sec-websocket-accept")
+    if accepts.isEmpty { return .failure(.missingAccept) }
+    if accepts != [expectedAccept] {
+        return .failure(.acceptMismatch(expected: expectedAccept, received: accepts.joined(separator: ", ")))
+    }
+    let selected = listElements(head, "sec-websocket-protocol")
+    if !selected.isEmpty && (selected.count != 1 || !offeredSubprotocols.contains(selected[0])) {
+        return .failure(.subprotocolNotOffered(selected.joined(separator: ", ")))
+    }
+    let extensions: [WebSocketExtensionOffer]
+    do throws(WebSocketHandshakeError) {
+        extensions = try WebSocketExtensionOffer.parse(headerValues: values(head, "sec-websocket-extensions"))
+    } catch {
+        return .failure(error)
+    }
+    if let unoffered = extensions.first(where: { extensionOffer in
+        !offeredExtensions.contains { $0.name == extensionOffer.name }
+    }) {
+        return .failure(.extensionNotOffered(unoffered.name))
+    }
+    return .success(WebSocketHandshakeAgreement(subprotocol: selected.first, extensions: extensions))
+}
+
+/// The client's request must be one the library's server accepts, selecting what it offers.
+private func checkOwnRequest(_ client: WebSocketClientHandshake) {
+    var parser = HTTPRequestHeadParser()
+    let bytes = client.requestBytes
+    do throws(HTTPHeadError) {
+        guard case .complete(let head, let consumed) = try parser.parse(bytes), consumed == bytes.count else {
+            fatalError("property violated: the client's request does not parse whole")
+        }
+        require(head == client.request, "the client's request parses as \(head)")
+        let server = WebSocketServerHandshake(
+            configuration: .init(subprotocols: ["superchat"], extensionNegotiator: { $0 }))
+        guard case .accept(let response, "superchat", offeredExtensions) = server.respond(to: head) else {
+            fatalError("property violated: the server rejects the client's request")
+        }
+        var responseParser = HTTPResponseHeadParser()
+        guard case .complete(let responseHead, _) = try responseParser.parse(response) else {
+            fatalError("property violated: the server's response does not parse")
+        }
+        let agreement = try? client.validate(responseHead)
+        require(
+            agreement == WebSocketHandshakeAgreement(subprotocol: "superchat", extensions: offeredExtensions),
+            "the client does not agree with the server: \(String(describing: agreement))")
+    } catch {
+        fatalError("property violated: the client's request fails to parse: \(error)")
+    }
+}
