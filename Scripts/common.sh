@@ -105,3 +105,19 @@ wait_for_port() {
 trap 'stop_all_groups' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# Sets PUBSUB_SERVER_CMD to the release server binary unless the caller chose a command; exits with
+# the build command when neither exists. $1 names the script in the message.
+require_server_cmd() {
+    if [[ -z ${PUBSUB_SERVER_CMD:-} ]]; then
+        local binary
+        binary="$(pwd)/Examples/PubSubServer/.build/release/pubsub-server"
+        if [[ ! -x $binary ]]; then
+            echo "$1: $binary is not built and PUBSUB_SERVER_CMD is not set; build it with" >&2
+            echo "  swift build -c release --package-path Examples/PubSubServer --product pubsub-server" >&2
+            exit 1
+        fi
+        export PUBSUB_SERVER_CMD=$binary
+    fi
+    echo "==> $1 against: $PUBSUB_SERVER_CMD"
+}

@@ -17,16 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/common.sh
 
-if [[ -z ${PUBSUB_SERVER_CMD:-} ]]; then
-    binary="$(pwd)/Examples/PubSubServer/.build/release/pubsub-server"
-    if [[ ! -x $binary ]]; then
-        echo "load: $binary is not built and PUBSUB_SERVER_CMD is not set; build it with" >&2
-        echo "  swift build -c release --package-path Examples/PubSubServer --product pubsub-server" >&2
-        exit 1
-    fi
-    export PUBSUB_SERVER_CMD=$binary
-fi
-echo "==> load against: $PUBSUB_SERVER_CMD"
+require_server_cmd load
 
 python=$(Scripts/python-venv.sh)
 # No __pycache__ in the source tree.
