@@ -1,8 +1,19 @@
-/// Writes strings as JSON string literals, for replies built without an encoder.
-enum JSONEscaping {
+/// Writes strings as JSON string literals, for replies and envelopes built without an encoder.
+///
+/// `JSONEscaping.quoted("a\u{22}b\n")` is the literal `"a\"b\n"`, quotes included: the text, a
+/// quote, a newline, each escaped.
+public enum JSONEscaping {
+    /// `text` as a JSON string literal, quotes included, escaped as ``appendQuoted(_:to:)`` does.
+    public static func quoted(_ text: some StringProtocol) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        appendQuoted(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Appends `text` to `bytes` between quotes, escaping what RFC 8259 requires (quote, backslash,
     /// U+0000–U+001F) and copying every other character as UTF-8.
-    static func appendQuoted(_ text: some StringProtocol, to bytes: inout [UInt8]) {
+    public static func appendQuoted(_ text: some StringProtocol, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 { appendEscaped(byte, to: &bytes) }
         bytes.append(UInt8(ascii: "\""))

@@ -11,11 +11,11 @@ enum EventsEndpoint {
         } catch {
             return .error(400, "Bad Request", error.message)
         }
-        let report: DeliveryReport
+        let report: PublishSummary
         do {
-            report = try await app.notifier.publish(entityId: event.entityId, json: event.message)
+            report = try await app.publisher.publish(entityId: event.entityId, message: event.message)
         } catch {
-            return .error(500, "Internal Server Error", error.description)
+            return .error(503, "Service Unavailable", "the event could not be published: \(error)")
         }
         Log.info(
             "publish \(event.entityId.rawValue.utf8.count)-byte entityId: recipients=\(report.recipients) "
@@ -24,8 +24,9 @@ enum EventsEndpoint {
         return .json(
             200,
             "OK",
-            "{\"entityId\":\(JSONText.quoted(event.entityId.rawValue)),\"recipients\":\(report.recipients),"
-                + "\"delivered\":\(report.delivered),\"gone\":\(report.gone),\"failed\":\(report.failed)}"
+            "{\"entityId\":\(JSONEscaping.quoted(event.entityId.rawValue)),\"recipients\":\(report.recipients),"
+                + "\"delivered\":\(report.delivered),\"gone\":\(report.gone),\"failed\":\(report.failed)"
+                + report.extra.map { ",\(JSONEscaping.quoted($0.name)):\($0.value)" }.joined() + "}"
         )
     }
 

@@ -6,7 +6,7 @@ import WebSocketPubSub
 ///
 /// One lock guards one struct, so a lookup, a registration and a count change are each atomic.
 /// The sender reads it on every publish; the handlers write it when a session opens or closes.
-final class SessionRegistry: Sendable {
+public final class SessionRegistry: Sendable {
     private struct State {
         var sessions: [ConnectionID: SessionHandle] = [:]
         var openConnections = 0
@@ -15,6 +15,9 @@ final class SessionRegistry: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+
+    /// Creates an empty registry.
+    public init() {}
 
     /// Adds a session; `false` once shutdown has begun, when the caller must close it itself.
     func register(_ session: SessionHandle) -> Bool {
@@ -47,7 +50,8 @@ final class SessionRegistry: Sendable {
         state.withLockedValue { state in ids.map { state.sessions[$0] } }
     }
 
-    var allSessions: [SessionHandle] {
+    /// The sessions open now.
+    public var allSessions: [SessionHandle] {
         state.withLockedValue { Array($0.sessions.values) }
     }
 
@@ -76,8 +80,10 @@ final class SessionRegistry: Sendable {
 }
 
 /// What the registry keeps of one WebSocket session: enough to reach its handler on its event loop.
-struct SessionHandle: Sendable {
-    let id: ConnectionID
-    let channel: any Channel
+public struct SessionHandle: Sendable {
+    /// The session's connection id.
+    public let id: ConnectionID
+    /// The session's TCP channel.
+    public let channel: any Channel
     let handler: NIOLoopBound<ConnectionHandler>
 }

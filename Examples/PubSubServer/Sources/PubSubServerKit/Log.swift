@@ -11,8 +11,9 @@
 /// Standard error is unbuffered, so a script waiting for `listening on` sees the line at once,
 /// whatever `print`'s buffering would do on a pipe. Each line is one `write(2)`, so lines from
 /// different threads do not interleave.
-enum Log {
-    static func info(_ message: String) {
+public enum Log {
+    /// Writes `message` and a newline to standard error in one call.
+    public static func info(_ message: String) {
         let line = message + "\n"
         var utf8 = Array(line.utf8)
         utf8.withUnsafeMutableBytes { buffer in

@@ -1,4 +1,5 @@
 import NIOCore
+import WebSocketPubSub
 
 /// A small HTTP/1.1 response, written with `Connection: close`: the example serves one request per
 /// plain-HTTP connection, which keeps the request parser free of pipelining state.
@@ -15,7 +16,7 @@ struct HTTPResponse: Sendable {
 
     /// `{"error":"…"}` with the message JSON-escaped.
     static func error(_ status: Int, _ reason: String, _ message: String) -> HTTPResponse {
-        json(status, reason, "{\"error\":\(JSONText.quoted(message))}")
+        json(status, reason, "{\"error\":\(JSONEscaping.quoted(message))}")
     }
 
     /// The standard phrase for the statuses an authorizer or the server itself may answer with.
@@ -37,26 +38,5 @@ struct HTTPResponse: Sendable {
         for (name, value) in headers { buffer.writeString("\(name): \(value)\r\n") }
         buffer.writeString("Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
         buffer.writeBytes(body)
-    }
-}
-
-/// JSON string escaping for the few texts the server writes itself.
-enum JSONText {
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -8,10 +8,15 @@ import WebSocketPubSub
 /// Recipients are grouped by event loop, so a publish costs one task per loop rather than one per
 /// connection; each handler decides on its own loop whether it can take the bytes (open, and under
 /// its pending-bytes cap) and says so.
-struct NIOConnectionSender: ConnectionSender {
+public struct NIOConnectionSender: ConnectionSender {
     let registry: SessionRegistry
 
-    func send(_ message: OutboundMessage, to recipients: [ConnectionID]) async -> [SendFailure] {
+    /// A sender that reaches the sessions of `registry`; a connection it does not hold is `gone`.
+    public init(registry: SessionRegistry) {
+        self.registry = registry
+    }
+
+    public func send(_ message: OutboundMessage, to recipients: [ConnectionID]) async -> [SendFailure] {
         let frame = Self.frame(message)
         var failures: [SendFailure] = []
         var batches: [ObjectIdentifier: (loop: any EventLoop, sessions: [SessionHandle])] = [:]
