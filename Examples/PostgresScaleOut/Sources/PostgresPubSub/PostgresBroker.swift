@@ -1,0 +1,263 @@
+import Foundation
+public import Logging
+import NIOConcurrencyHelpers
+public import NIOCore
+import NIOPosix
+public import PostgresNIO
+public import WebSocketPubSub
+
+/// Carries events between the nodes of a cluster through PostgreSQL's `LISTEN`/`NOTIFY`, the way
+/// Rails' Action Cable does with its PostgreSQL adapter: no cluster protocol of our own.
+///
+/// - ``publish(entityId:message:)`` writes the event once: one `NOTIFY` on the cluster's event
+///   channel (an event of 8000 bytes or more is stored in a table, and the notification carries its
+///   key). It then waits, up to ``Configuration/reportTimeout``, for every node with a live lease
+///   to report what it delivered, and returns the sums.
+/// - ``run(deliver:)`` holds one dedicated connection that `LISTEN`s on the event channel and on
+///   this node's reply channel. Each event is handed to `deliver`, one at a time in the order
+///   PostgreSQL sent them (which keeps each connection's messages in publish order), and the
+///   result is reported to the publisher. If the connection drops it reconnects; notifications sent
+///   while it was down are lost (at most once), and each outage is logged.
+///
+/// ```swift
+/// let broker = PostgresBroker(url: url, client: client, identity: identity, logger: logger)
+/// group.addTask { await broker.run { entity, message in try await localNotifier.publish(entityId: entity, json: message) } }
+/// try await broker.waitUntilListening()
+/// let report = try await broker.publish(entityId: game, message: Array(#"{"score":3}"#.utf8))
+/// ```
+public final class PostgresBroker: Sendable {
+    /// Timing of the broker.
+    public struct Configuration: Hashable, Sendable {
+        /// How long a publish waits for the other nodes' reports before it answers with what it has.
+        public var reportTimeout: Duration
+        /// How long to wait before reconnecting the listening connection after it failed.
+        public var reconnectDelay: Duration
+
+        public init(reportTimeout: Duration = .seconds(5), reconnectDelay: Duration = .milliseconds(500)) {
+            self.reportTimeout = reportTimeout
+            self.reconnectDelay = reconnectDelay
+        }
+    }
+
+    /// Delivers one event to this node's subscribers.
+    public typealias Deliver = @Sendable (_ entityId: EntityID, _ message: [UInt8]) async throws -> DeliveryReport
+
+    public let identity: NodeIdentity
+    public let configuration: Configuration
+    /// The channel on which this node receives reports of its own publishes.
+    public let replyChannel: String
+
+    private let url: PostgresURL
+    private let client: PostgresClient
+    private let schema: PostgresSchema
+    private let logger: Logger
+    private let eventLoopGroup: any EventLoopGroup
+    private let collector = ReportCollector()
+    /// Whether the listening connection is up now; a publish is refused while it is not.
+    private let isListening = NIOLockedValueBox(false)
+    private let listening: AsyncStream<Void>
+    private let listeningContinuation: AsyncStream<Void>.Continuation
+
+    public init(
+        url: PostgresURL,
+        client: PostgresClient,
+        schema: PostgresSchema = .default,
+        identity: NodeIdentity,
+        configuration: Configuration = Configuration(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) {
+        self.url = url
+        self.client = client
+        self.schema = schema
+        self.identity = identity
+        self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+        // Unique per run, so it needs no schema prefix; 45 bytes, under PostgreSQL's 63-byte limit on
+        // channel names (a longer name is silently cut by LISTEN but refused by pg_notify).
+        self.replyChannel = "pubsub_reply_" + identity.incarnation.uuidString.lowercased().filter { $0 != "-" }
+        (listening, listeningContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Returns once ``run(deliver:)`` listens for the first time; a node registers only then, so
+    /// that no publish counts on it before it can hear.
+    public func waitUntilListening() async throws {
+        for await _ in listening { return }
+        throw CancellationError()
+    }
+
+    /// Publishes to every node and sums their reports.
+    ///
+    /// - Throws: ``PostgresPubSubError/notListening`` while this node's own listening connection
+    ///   is down (after a database restart, say): the event is refused rather than sent into a
+    ///   cluster that this node cannot hear, which would lose at least its own subscribers' copy.
+    ///   Otherwise the database's error if the event could not be sent. Nothing was sent then.
+    public func publish(entityId: EntityID, message: [UInt8]) async throws -> ClusterDeliveryReport {
+        guard isListening.withLockedValue({ $0 }) else { throw PostgresPubSubError.notListening }
+        let event = UUID()
+        let text = ClusterMessage.event(id: event, reply: replyChannel, entityId: entityId, message: message)
+        let inline = text.utf8.count <= ClusterMessage.maximumInlinePayload
+        let payload = inline ? text : ClusterMessage.stored(event: event, reply: replyChannel)
+        let body: String? = inline ? nil : text
+        collector.begin(event)
+        var nodes: [String] = []
+        do {
+            let rows = try await client.query(
+                """
+                SELECT \(unescaped: schema.publishFunction)(\(schema.eventChannel), \(payload), \(event), \(body))
+                """,
+                logger: logger
+            )
+            for try await live in rows.decode([String].self) { nodes = live }
+        } catch {
+            collector.cancel(event)
+            throw error
+        }
+        let reports = await collector.collect(event, expected: nodes, timeout: configuration.reportTimeout)
+        var summary = ClusterDeliveryReport(nodes: nodes)
+        for report in reports.sorted(by: { $0.node < $1.node }) {
+            summary.recipients += report.recipients
+            summary.delivered += report.delivered
+            summary.gone += report.gone
+            summary.failed += report.failed
+            summary.nodesAnswered.append(report.node)
+        }
+        if !summary.nodesMissing.isEmpty {
+            logger.warning(
+                "nodes did not report in time", metadata: ["event": "\(event)", "missing": "\(summary.nodesMissing)"])
+        }
+        return summary
+    }
+
+    /// Listens and delivers until the task is cancelled, reconnecting after failures.
+    public func run(deliver: @escaping Deliver) async {
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                try await listenOnce(deliver: deliver) { attempt = 0 }
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                attempt += 1
+                logger.error(
+                    "listening connection failed; notifications until it is back are lost",
+                    metadata: ["error": "\(String(reflecting: error))", "attempt": "\(attempt)"])
+            }
+            do {
+                try await Task.sleep(for: configuration.reconnectDelay)
+            } catch {
+                return
+            }
+        }
+    }
+
+    private func listenOnce(deliver: @escaping Deliver, onListening: () -> Void) async throws {
+        let connection = try await PostgresConnection.connect(
+            on: eventLoopGroup.next(),
+            configuration: url.connectionConfiguration(),
+            id: 1,
+            logger: logger
+        ).get()
+        do {
+            try await connection.listen(on: schema.eventChannel) { events in
+                try await connection.listen(on: replyChannel) { replies in
+                    onListening()
+                    isListening.withLockedValue { $0 = true }
+                    listeningContinuation.yield()
+                    defer { isListening.withLockedValue { $0 = false } }
+                    try await consume(events: events, replies: replies, deliver: deliver)
+                }
+            }
+        } catch {
+            isListening.withLockedValue { $0 = false }
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
+    private struct ListeningEnded: Error {}
+
+    private func consume(
+        events: PostgresNotificationSequence,
+        replies: PostgresNotificationSequence,
+        deliver: @escaping Deliver
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let collector = self.collector
+            let logger = self.logger
+            group.addTask {
+                for try await notification in replies {
+                    do {
+                        collector.receive(try ClusterMessage.parseReport(notification.payload))
+                    } catch {
+                        logger.warning("ignored a reply", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                }
+                throw ListeningEnded()
+            }
+            group.addTask {
+                for try await notification in events {
+                    await self.handle(notification.payload, deliver: deliver)
+                }
+                throw ListeningEnded()
+            }
+            // Either sequence ending means the connection is gone: cancel the other and reconnect.
+            try await group.next()
+        }
+    }
+
+    private func handle(_ payload: String, deliver: Deliver) async {
+        let notice: ClusterMessage.Notice
+        do {
+            var parsed = try ClusterMessage.parseEvent(payload)
+            if parsed.content == nil {
+                guard let stored = try await storedEvent(parsed.event) else {
+                    logger.error(
+                        "a stored event is missing; it was not delivered here", metadata: ["event": "\(parsed.event)"])
+                    return
+                }
+                parsed = stored
+            }
+            notice = parsed
+        } catch {
+            logger.error(
+                "an event could not be read; it was not delivered here",
+                metadata: ["error": "\(String(reflecting: error))"])
+            return
+        }
+        guard let content = notice.content else { return }
+        let delivery: DeliveryReport
+        do {
+            delivery = try await deliver(content.entityId, content.message)
+        } catch {
+            // No report: the publisher counts this node as not having answered.
+            logger.error(
+                "local delivery failed",
+                metadata: ["event": "\(notice.event)", "error": "\(String(reflecting: error))"])
+            return
+        }
+        let report = ClusterMessage.Report(
+            event: notice.event, node: identity.nodeID, recipients: delivery.recipients,
+            delivered: delivery.delivered, gone: delivery.gone, failed: delivery.failed)
+        do {
+            try await client.query(
+                "SELECT pg_notify(\(notice.reply), \(ClusterMessage.report(report)))", logger: logger)
+        } catch {
+            logger.error(
+                "could not report a delivery",
+                metadata: ["event": "\(notice.event)", "error": "\(String(reflecting: error))"])
+        }
+    }
+
+    private func storedEvent(_ event: UUID) async throws -> ClusterMessage.Notice? {
+        let rows = try await client.query(
+            "SELECT body FROM \(unescaped: schema.eventBodies) WHERE event_id = \(event)", logger: logger)
+        for try await body in rows.decode(String.self) {
+            return try ClusterMessage.parseEvent(body)
+        }
+        return nil
+    }
+}
