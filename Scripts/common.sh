@@ -106,18 +106,46 @@ trap 'stop_all_groups' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Sets PUBSUB_SERVER_CMD to the release server binary unless the caller chose a command; exits with
-# the build command when neither exists. $1 names the script in the message.
-require_server_cmd() {
-    if [[ -z ${PUBSUB_SERVER_CMD:-} ]]; then
-        local binary
-        binary="$(pwd)/Examples/PubSubServer/.build/release/pubsub-server"
+# require_cmd LABEL VAR BINARY PACKAGE PRODUCT: exports VAR as the absolute path of the release
+# BINARY unless the caller chose a command in VAR; exits with the build command when neither exists.
+require_cmd() {
+    local label=$1 var=$2 binary package=$4 product=$5
+    binary="$(pwd)/$3"
+    if [[ -z ${!var:-} ]]; then
         if [[ ! -x $binary ]]; then
-            echo "$1: $binary is not built and PUBSUB_SERVER_CMD is not set; build it with" >&2
-            echo "  swift build -c release --package-path Examples/PubSubServer --product pubsub-server" >&2
+            echo "$label: $binary is not built and $var is not set; build it with" >&2
+            echo "  swift build -c release --package-path $package --product $product" >&2
             exit 1
         fi
-        export PUBSUB_SERVER_CMD=$binary
+        export "$var=$binary"
     fi
-    echo "==> $1 against: $PUBSUB_SERVER_CMD"
+    echo "==> $label against: ${!var}"
+}
+
+# require_server_cmd LABEL: the example server, in PUBSUB_SERVER_CMD.
+require_server_cmd() {
+    require_cmd "$1" PUBSUB_SERVER_CMD Examples/PubSubServer/.build/release/pubsub-server \
+        Examples/PubSubServer pubsub-server
+}
+
+# run_pytest LABEL LIMIT SUITE [PYTEST ARGS...]: runs the pytest suite in folder SUITE (with its
+# pytest.ini) from the venv of Scripts/python-venv.sh, in a process group of its own, stopped after
+# LIMIT seconds; the JUnit report goes to reports/LABEL/. Returns pytest's status (124: too slow).
+run_pytest() {
+    local label=$1 limit=$2 suite=$3 python status=0
+    shift 3
+    python=$(Scripts/python-venv.sh)
+    # No __pycache__ in the source tree.
+    export PYTHONDONTWRITEBYTECODE=1
+    mkdir -p "reports/$label"
+    start_group - timeout -k 10 "$limit" "$python" -m pytest \
+        -c "$suite/pytest.ini" \
+        --junitxml "reports/$label/junit.xml" \
+        -p no:cacheprovider \
+        "$suite" "$@"
+    wait "$started_pid" || status=$?
+    if ((status == 124)); then
+        echo "$label: the run took longer than ${limit}s" >&2
+    fi
+    return "$status"
 }

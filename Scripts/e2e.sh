@@ -15,19 +15,6 @@ source Scripts/common.sh
 
 require_server_cmd e2e
 
-python=$(Scripts/python-venv.sh)
-# No __pycache__ in the source tree.
-export PYTHONDONTWRITEBYTECODE=1
-mkdir -p reports/e2e
-
 status=0
-start_group - timeout -k 10 "${E2E_TIMEOUT:-900}" "$python" -m pytest \
-    -c Examples/PubSubServer/Tests/e2e/pytest.ini \
-    --junitxml reports/e2e/junit.xml \
-    -p no:cacheprovider \
-    Examples/PubSubServer/Tests/e2e "$@"
-wait "$started_pid" || status=$?
-if ((status == 124)); then
-    echo "e2e: the run took longer than ${E2E_TIMEOUT:-900}s" >&2
-fi
+run_pytest e2e "${E2E_TIMEOUT:-900}" Examples/PubSubServer/Tests/e2e "$@" || status=$?
 exit "$status"

@@ -19,21 +19,7 @@ source Scripts/common.sh
 
 require_server_cmd load
 
-python=$(Scripts/python-venv.sh)
-# No __pycache__ in the source tree.
-export PYTHONDONTWRITEBYTECODE=1
-mkdir -p reports/load
-
 status=0
 # -s: the tests print their figures (connections, publishes, deliveries, memory, time).
-start_group - timeout -k 10 "${LOAD_TIMEOUT:-240}" "$python" -m pytest \
-    -c Examples/PubSubServer/Tests/load/pytest.ini \
-    --junitxml reports/load/junit.xml \
-    -p no:cacheprovider \
-    -s \
-    Examples/PubSubServer/Tests/load "$@"
-wait "$started_pid" || status=$?
-if ((status == 124)); then
-    echo "load: the run took longer than ${LOAD_TIMEOUT:-240}s" >&2
-fi
+run_pytest load "${LOAD_TIMEOUT:-240}" Examples/PubSubServer/Tests/load -s "$@" || status=$?
 exit "$status"

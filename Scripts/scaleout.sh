@@ -20,20 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/common.sh
 
-if [[ -z ${PUBSUB_NODE_CMD:-} ]]; then
-    binary="$(pwd)/Examples/PostgresScaleOut/.build/release/pubsub-node"
-    if [[ ! -x $binary ]]; then
-        echo "scaleout: $binary is not built and PUBSUB_NODE_CMD is not set; build it with" >&2
-        echo "  swift build -c release --package-path Examples/PostgresScaleOut --product pubsub-node" >&2
-        exit 1
-    fi
-    export PUBSUB_NODE_CMD=$binary
-fi
-echo "==> scaleout against: $PUBSUB_NODE_CMD"
-
-python=$(Scripts/python-venv.sh)
-# No __pycache__ in the source tree.
-export PYTHONDONTWRITEBYTECODE=1
+require_cmd scaleout PUBSUB_NODE_CMD Examples/PostgresScaleOut/.build/release/pubsub-node \
+    Examples/PostgresScaleOut pubsub-node
 
 reports=reports/scaleout
 mkdir -p "$reports"
@@ -92,14 +80,5 @@ echo "==> scaleout database: $PUBSUB_POSTGRES_URL"
 status=0
 # -s: the tests print what they measured (how long a crashed node's connections stayed counted,
 # how long delivery took to resume after a database restart).
-start_group - timeout -k 10 "${SCALEOUT_TIMEOUT:-600}" "$python" -m pytest \
-    -c Examples/PostgresScaleOut/Tests/scaleout/pytest.ini \
-    --junitxml "$reports/junit.xml" \
-    -p no:cacheprovider \
-    -s \
-    Examples/PostgresScaleOut/Tests/scaleout "$@"
-wait "$started_pid" || status=$?
-if ((status == 124)); then
-    echo "scaleout: the run took longer than ${SCALEOUT_TIMEOUT:-600}s" >&2
-fi
+run_pytest scaleout "${SCALEOUT_TIMEOUT:-600}" Examples/PostgresScaleOut/Tests/scaleout -s "$@" || status=$?
 exit "$status"

@@ -52,9 +52,7 @@ enum ClusterMessage {
         let bytes = Array(text.utf8)
         let scanner = JSONScanner()
         do {
-            guard let eventText = try scanner.member("event", in: bytes)?.string,
-                let event = UUID(uuidString: eventText)
-            else { throw Malformed(reason: "no event id") }
+            let event = try eventID(in: bytes, scanner: scanner)
             guard let reply = try scanner.member("reply", in: bytes)?.string else {
                 throw Malformed(reason: "no reply channel")
             }
@@ -79,6 +77,14 @@ enum ClusterMessage {
         }
     }
 
+    /// The `event` member of either kind of notification.
+    private static func eventID(in bytes: [UInt8], scanner: JSONScanner) throws -> UUID {
+        guard let text = try scanner.member("event", in: bytes)?.string, let event = UUID(uuidString: text) else {
+            throw Malformed(reason: "no event id")
+        }
+        return event
+    }
+
     /// What one node delivered for one event.
     struct Report: Hashable, Sendable {
         var event: UUID
@@ -99,9 +105,7 @@ enum ClusterMessage {
         let bytes = Array(text.utf8)
         let scanner = JSONScanner()
         do {
-            guard let eventText = try scanner.member("event", in: bytes)?.string,
-                let event = UUID(uuidString: eventText)
-            else { throw Malformed(reason: "no event id") }
+            let event = try eventID(in: bytes, scanner: scanner)
             guard let node = try scanner.member("node", in: bytes)?.string else { throw Malformed(reason: "no node") }
             func count(_ key: String) throws -> Int {
                 guard let member = try scanner.member(key, in: bytes), member.kind == .number,

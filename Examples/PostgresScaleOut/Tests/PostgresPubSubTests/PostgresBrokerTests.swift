@@ -51,17 +51,26 @@ struct PostgresBrokerTests {
                 .register()
             return Node(broker: broker, deliveries: deliveries, task: task)
         }
+
+        /// Nodes "a" and "b", answering `recipients.0` and `recipients.1` deliveries per event.
+        static func startPair(
+            recipients: (Int, Int) = (1, 1), client: PostgresClient, schema: PostgresSchema
+        ) async throws -> (Node, Node) {
+            let a = try await start("a", recipients: recipients.0, client: client, schema: schema)
+            let b = try await start("b", recipients: recipients.1, client: client, schema: schema)
+            return (a, b)
+        }
+
+        static func stop(_ nodes: Node...) {
+            for node in nodes { node.task.cancel() }
+        }
     }
 
     @Test func anEventReachesEveryNodeAndTheReportSumsThem() async throws {
         try await TestDatabase.withClient { client, schemas in
             let schema = try await schemas.make()
-            let a = try await Node.start("a", recipients: 2, client: client, schema: schema)
-            let b = try await Node.start("b", recipients: 3, client: client, schema: schema)
-            defer {
-                a.task.cancel()
-                b.task.cancel()
-            }
+            let (a, b) = try await Node.startPair(recipients: (2, 3), client: client, schema: schema)
+            defer { Node.stop(a, b) }
             let message = Array(#"{"score":[3,"ü"]}"#.utf8)
 
             let report = try await b.broker.publish(entityId: try EntityID(validating: "game-1"), message: message)
@@ -82,12 +91,8 @@ struct PostgresBrokerTests {
     func eventsOfEverySizeArriveByteForByte(envelopeTarget: Int) async throws {
         try await TestDatabase.withClient { client, schemas in
             let schema = try await schemas.make()
-            let a = try await Node.start("a", recipients: 1, client: client, schema: schema)
-            let b = try await Node.start("b", recipients: 1, client: client, schema: schema)
-            defer {
-                a.task.cancel()
-                b.task.cancel()
-            }
+            let (a, b) = try await Node.startPair(client: client, schema: schema)
+            defer { Node.stop(a, b) }
             let entity = try EntityID(validating: "big")
             let empty = ClusterMessage.event(id: UUID(), reply: a.broker.replyChannel, entityId: entity, message: [])
             // A JSON string of "é" (2 bytes each) and one ASCII byte, sized so the whole envelope
@@ -118,12 +123,8 @@ struct PostgresBrokerTests {
     @Test func eachNodeDeliversInPublishOrder() async throws {
         try await TestDatabase.withClient { client, schemas in
             let schema = try await schemas.make()
-            let a = try await Node.start("a", recipients: 1, client: client, schema: schema)
-            let b = try await Node.start("b", recipients: 1, client: client, schema: schema)
-            defer {
-                a.task.cancel()
-                b.task.cancel()
-            }
+            let (a, b) = try await Node.startPair(client: client, schema: schema)
+            defer { Node.stop(a, b) }
             let entity = try EntityID(validating: "ordered")
             for sequence in 0..<100 {
                 let publisher = sequence.isMultiple(of: 2) ? a : b
