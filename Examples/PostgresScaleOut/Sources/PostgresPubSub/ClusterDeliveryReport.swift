@@ -20,6 +20,7 @@ public struct ClusterDeliveryReport: Hashable, Sendable {
         return nodes.filter { !answered.contains($0) }
     }
 
+    /// A report with the given sums and nodes.
     public init(
         recipients: Int = 0, delivered: Int = 0, gone: Int = 0, failed: Int = 0, nodes: [String] = [],
         nodesAnswered: [String] = []

@@ -7,9 +7,12 @@ public import WebSocketPubSub
 /// view a node would find the other nodes' connections absent from its sessions, report them
 /// `gone`, and delete them from the shared stores. Every other operation is the shared store's.
 public struct NodeLocalSubscriptionStore: SubscriptionStore {
+    /// The store all nodes share.
     public let shared: PostgresSubscriptionStore
+    /// The run whose connections this view lists.
     public let node: NodeIdentity
 
+    /// The view of `shared` for `node`.
     public init(shared: PostgresSubscriptionStore, node: NodeIdentity) {
         self.shared = shared
         self.node = node

@@ -30,10 +30,14 @@ public struct NodeMembership: Sendable {
 
     /// Rows removed by one clean-up.
     public struct Removed: Hashable, Sendable {
+        /// Lease rows removed.
         public var nodes = 0
+        /// Connection rows removed.
         public var connections = 0
+        /// Subscription rows removed with those connections.
         public var subscriptions = 0
 
+        /// Counts of removed rows.
         public init(nodes: Int = 0, connections: Int = 0, subscriptions: Int = 0) {
             self.nodes = nodes
             self.connections = connections
@@ -41,12 +45,15 @@ public struct NodeMembership: Sendable {
         }
     }
 
+    /// The node and run this membership speaks for.
     public let identity: NodeIdentity
+    /// The lease's length and the heartbeat's period.
     public let configuration: Configuration
     private let client: PostgresClient
     private let schema: PostgresSchema
     private let logger: Logger
 
+    /// Membership of `identity` in the cluster whose tables are in `schema`; `client` must be running.
     public init(
         client: PostgresClient,
         schema: PostgresSchema = .default,

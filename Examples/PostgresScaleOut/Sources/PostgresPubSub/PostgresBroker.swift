@@ -33,6 +33,7 @@ public final class PostgresBroker: Sendable {
         /// How long to wait before reconnecting the listening connection after it failed.
         public var reconnectDelay: Duration
 
+        /// Timing with the defaults of `pubsub-node`.
         public init(reportTimeout: Duration = .seconds(5), reconnectDelay: Duration = .milliseconds(500)) {
             self.reportTimeout = reportTimeout
             self.reconnectDelay = reconnectDelay
@@ -42,7 +43,9 @@ public final class PostgresBroker: Sendable {
     /// Delivers one event to this node's subscribers.
     public typealias Deliver = @Sendable (_ entityId: EntityID, _ message: [UInt8]) async throws -> DeliveryReport
 
+    /// The node and run this broker delivers for and reports as.
     public let identity: NodeIdentity
+    /// The broker's timing.
     public let configuration: Configuration
     /// The channel on which this node receives reports of its own publishes.
     public let replyChannel: String
@@ -58,6 +61,7 @@ public final class PostgresBroker: Sendable {
     private let listening: AsyncStream<Void>
     private let listeningContinuation: AsyncStream<Void>.Continuation
 
+    /// A broker for `identity`, publishing through `client` and listening on its own connection to `url`.
     public init(
         url: PostgresURL,
         client: PostgresClient,

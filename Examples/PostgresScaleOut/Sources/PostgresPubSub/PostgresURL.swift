@@ -11,15 +11,23 @@ public import PostgresNIO
 public struct PostgresURL: Hashable, Sendable {
     /// How the connection is secured.
     public enum TLSMode: String, Hashable, Sendable {
+        /// Plain TCP, for loopback or a private network.
         case disable
+        /// TLS, with the server's certificate verified.
         case require
     }
 
+    /// The server's host name or address.
     public var host: String
+    /// The server's port, 5432 unless the URL says otherwise.
     public var port: Int
+    /// The role to log in as.
     public var username: String
+    /// The role's password, if the URL has one.
     public var password: String?
+    /// The database to use.
     public var database: String
+    /// Whether the connection uses TLS.
     public var tlsMode: TLSMode
 
     /// Parses `text`, or says exactly what is wrong with it.

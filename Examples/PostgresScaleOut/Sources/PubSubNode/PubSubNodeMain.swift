@@ -107,7 +107,13 @@ struct PubSubNodeMain {
                 await broker.run { entity, message in try await localNotifier.publish(entityId: entity, json: message) }
             }
             group.addTask {
-                for await _ in registered { break }
+                // The stream ends without an element when the node stops before it registered.
+                var didRegister = false
+                for await _ in registered {
+                    didRegister = true
+                    break
+                }
+                guard didRegister else { return }
                 await membership.maintain { error in
                     Log.info("\(error); stopping so that clients reconnect to a node that holds a lease")
                     runner.requestStop("lease lost", status: 3)

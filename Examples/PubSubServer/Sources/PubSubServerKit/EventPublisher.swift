@@ -24,15 +24,19 @@ public struct PublishSummary: Hashable, Sendable {
 
     /// One further integer member of the `POST /events` response.
     public struct Field: Hashable, Sendable {
+        /// The member's key.
         public var name: String
+        /// The member's value.
         public var value: Int
 
+        /// A member `"name":value`.
         public init(name: String, value: Int) {
             self.name = name
             self.value = value
         }
     }
 
+    /// A summary with the given counts and further members.
     public init(recipients: Int, delivered: Int, gone: Int, failed: Int, extra: [Field] = []) {
         self.recipients = recipients
         self.delivered = delivered
@@ -49,8 +53,10 @@ public struct PublishSummary: Hashable, Sendable {
 
 /// The single-process publisher: a ``Notifier`` over this process's stores and sessions.
 public struct NotifierPublisher: EventPublisher {
+    /// The notifier every publish goes through.
     public let notifier: Notifier
 
+    /// A publisher over `notifier`.
     public init(notifier: Notifier) {
         self.notifier = notifier
     }

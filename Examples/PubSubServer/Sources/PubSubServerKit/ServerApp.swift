@@ -7,7 +7,9 @@ import WebSocketPubSub
 /// example (``inMemory(configuration:)``) and a node of a cluster whose stores live in a database
 /// and whose publishes cross nodes.
 public struct ServerApp: Sendable {
+    /// The limits and flags the server runs with.
     public let configuration: ServerConfiguration
+    /// The routes every WebSocket message goes through, over the injected stores.
     public let gateway: PubSubGateway
     /// The sessions this process holds; a publisher delivers through it with ``NIOConnectionSender``.
     public let registry: SessionRegistry

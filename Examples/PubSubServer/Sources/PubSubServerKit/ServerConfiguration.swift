@@ -3,12 +3,15 @@
 /// Each limit exists because a peer on the open internet controls the other end of the socket;
 /// `Documentation/Limits.md` lists what a peer that exceeds one gets.
 public struct ServerConfiguration: Sendable {
+    /// The address to listen on; loopback by default.
     public var host = "127.0.0.1"
+    /// The port to listen on; 0 picks a free one (the `listening on` line names it).
     public var port = 8080
     /// The largest WebSocket message accepted on the pub/sub path; larger closes with 1009.
     public var maxMessageBytes = 131_072
     /// The largest message accepted on `/echo`, whatever `maxMessageBytes` says (Autobahn sends 16 MiB).
     public var echoMaxMessageBytes = 16 * 1024 * 1024
+    /// Subscriptions one connection may hold; one more is answered with an error reply.
     public var maxSubscriptionsPerConnection = 128
     /// The largest HTTP request head; more gets `431` (NIOHTTP1's own default is 80 KiB).
     public var maxHeaderBytes = 16 * 1024
@@ -115,8 +118,10 @@ extension ServerConfiguration {
 
 /// A command-line mistake, printed as is.
 public struct UsageError: Error {
+    /// What to print, usage text included where it helps.
     public var message: String
 
+    /// A mistake described by `message`.
     public init(message: String) {
         self.message = message
     }

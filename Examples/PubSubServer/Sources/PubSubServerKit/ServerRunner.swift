@@ -24,10 +24,12 @@ public struct ServerRunner: Sendable {
         var status: Int32
     }
 
+    /// What the runner serves.
     public let app: ServerApp
     private let stops: AsyncStream<Stop>
     private let stopContinuation: AsyncStream<Stop>.Continuation
 
+    /// A runner for `app`; nothing listens until ``run(beforeListening:)``.
     public init(app: ServerApp) {
         self.app = app
         (stops, stopContinuation) = AsyncStream.makeStream(of: Stop.self)
