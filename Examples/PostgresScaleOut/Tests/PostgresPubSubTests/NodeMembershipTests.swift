@@ -113,6 +113,38 @@ struct NodeMembershipTests {
         }
     }
 
+    @Test func theHeartbeatReapsANodeThatStoppedRenewing() async throws {
+        try await TestDatabase.withClient { client, schemas in
+            let schema = try await schemas.make()
+            let configuration = NodeMembership.Configuration(
+                leaseDuration: .milliseconds(300), heartbeatInterval: .milliseconds(20))
+            let survivor = NodeMembership(
+                client: client, schema: schema, identity: try NodeIdentity(nodeID: "survivor"),
+                configuration: configuration, logger: TestDatabase.logger)
+            let crashed = Run(try NodeIdentity(nodeID: "crashed"), client: client, schema: schema)
+            try await survivor.register()
+            // The crashed node registered with the default 8 s lease; its lease is made to run out
+            // now instead of waiting for it.
+            try await crashed.membership.register()
+            try await crashed.open(["c1", "c2"], subscribedTo: "e")
+            try await client.query(
+                "UPDATE \(unescaped: schema.nodes) SET lease_expires_at = now() WHERE node_id = 'crashed'",
+                logger: TestDatabase.logger)
+
+            let heartbeat = Task { await survivor.maintain { _ in } }
+            defer { heartbeat.cancel() }
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(10)
+            while try await crashed.connections.count() > 0, clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+
+            #expect(try await crashed.connections.count() == 0)
+            #expect(try await crashed.subscriptions.count() == 0)
+            try await survivor.renew()
+        }
+    }
+
     @Test func theHeartbeatStopsAndReportsWhenAnotherRunTakesTheNodeID() async throws {
         try await TestDatabase.withClient { client, schemas in
             let schema = try await schemas.make()
