@@ -50,7 +50,9 @@ max_len_of() {
 }
 support_of() {
     case "$1" in
-        ServerHandshake | ClientHandshake) echo Fuzz/Support/FuzzSupport.swift Fuzz/Support/ReferenceSHA1.swift ;;
+        ServerHandshake | ClientHandshake)
+            echo Fuzz/Support/FuzzSupport.swift Fuzz/Support/ReferenceSHA1.swift Fuzz/Support/HandshakeModel.swift
+            ;;
         JSONScanner | Gateway)
             echo Fuzz/Support/FuzzSupport.swift Fuzz/Support/ReferenceJSON.swift Fuzz/Support/SynchronousDriver.swift
             ;;

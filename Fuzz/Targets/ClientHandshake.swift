@@ -48,16 +48,17 @@ public func fuzzClientHandshake(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     let wire = options.rest
     let limit = flags & 1 == 0 ? HTTPRequestHeadParser.defaultMaximumHeadSize : 200
 
-    let whole = parse(wire, limit: limit, pieces: Splitting.whole(wire.count))
+    let whole = parseInPieces(HTTPResponseHeadParser.self, wire, limit: limit, pieces: Splitting.whole(wire.count))
     let pieces = Splitting.pieces(count: wire.count, seed: seed, bytewise: flags & 0x80 != 0)
-    let split = parse(wire, limit: limit, pieces: pieces)
+    let split = parseInPieces(HTTPResponseHeadParser.self, wire, limit: limit, pieces: pieces)
     require(whole == split, "split parsing \(pieces) differs: \(whole) vs \(split)")
     guard case .complete(let head, let consumed)? = try? whole.get() else { return 0 }
 
     require(consumed > 0 && consumed <= wire.count, "consumed \(consumed) of \(wire.count) bytes")
     require(wire[..<consumed].suffix(4).elementsEqual("\r\n\r\n".utf8), "a head that does not end with CRLF CRLF")
     let encoded = head.encoded()
-    let reparsed = parse(encoded, limit: Int.max, pieces: Splitting.whole(encoded.count))
+    let reparsed = parseInPieces(
+        HTTPResponseHeadParser.self, encoded, limit: Int.max, pieces: Splitting.whole(encoded.count))
     require(
         reparsed == .success(.complete(head, consumed: encoded.count)),
         "the re-encoded head parses as \(reparsed), not \(head)")
@@ -77,48 +78,6 @@ public func fuzzClientHandshake(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     }
     require(agrees, "validate gives \(actual), the model expects \(expected)")
     return 0
-}
-
-private func parse(
-    _ wire: [UInt8], limit: Int, pieces: [Range<Int>]
-) -> Result<HTTPHeadParseResult<HTTPResponseHead>, HTTPHeadError> {
-    var parser = HTTPResponseHeadParser(maximumHeadSize: limit)
-    for piece in pieces {
-        do throws(HTTPHeadError) {
-            let slice = wire[piece]
-            switch try parser.parse(slice) {
-            case .needMoreData:
-                continue
-            case .complete(let head, let consumed):
-                require(consumed >= 0 && consumed <= slice.count, "consumed \(consumed) of a \(slice.count)-byte piece")
-                return .success(.complete(head, consumed: piece.lowerBound + consumed))
-            }
-        } catch {
-            return .failure(error)
-        }
-    }
-    return .success(.needMoreData)
-}
-
-private func lowercasedASCII(_ text: String) -> String {
-    String(decoding: text.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
-}
-
-private func values(_ head: HTTPResponseHead, _ name: String) -> [String] {
-    head.headers.fields.filter { lowercasedASCII($0.name) == name }.map(\.value)
-}
-
-private func listElements(_ head: HTTPResponseHead, _ name: String) -> [String] {
-    values(head, name).flatMap { value in
-        value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { element in
-            let trimmed = element.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }
-            return String(decoding: trimmed.reversed(), as: UTF8.self)
-        }.filter { !$0.isEmpty }
-    }
-}
-
-private func hasToken(_ head: HTTPResponseHead, _ name: String, _ token: String) -> Bool {
-    listElements(head, name).contains { lowercasedASCII($0) == token }
 }
 
 /// The agreement when the response must be accepted, else the error of the first rule it breaks.
