@@ -14,7 +14,7 @@ extension HTTPResponseHeadParser: PieceFedHeadParser {}
 
 /// Feeds `wire` to a fresh parser one piece at a time; the head (with `consumed` counted from the
 /// start of `wire`) once complete, or the parser's error.
-func parseInPieces<Parser: PieceFedHeadParser>(
+private func parseInPieces<Parser: PieceFedHeadParser>(
     _: Parser.Type, _ wire: [UInt8], limit: Int, pieces: [Range<Int>]
 ) -> Result<HTTPHeadParseResult<Parser.Head>, HTTPHeadError> {
     var parser = Parser(maximumHeadSize: limit)
@@ -35,13 +35,42 @@ func parseInPieces<Parser: PieceFedHeadParser>(
     return .success(.needMoreData)
 }
 
-/// A request or response head, for the model's header rules.
-protocol ModelHead {
-    var headers: HTTPHeaders { get }
+/// The parser properties both harnesses check, on `wire` fed whole and in seeded pieces: both
+/// give the same result; a complete head ends with its CRLF CRLF; and it re-encodes to bytes that
+/// parse back to the same head. Returns the head, or `nil` when `wire` holds no complete head.
+func checkHeadParsing<Parser: PieceFedHeadParser>(
+    _ parser: Parser.Type, _ wire: [UInt8], limit: Int, seed: UInt32, bytewise: Bool
+) -> Parser.Head? where Parser.Head: ModelHead {
+    let whole = parseInPieces(parser, wire, limit: limit, pieces: Splitting.whole(wire.count))
+    let pieces = Splitting.pieces(count: wire.count, seed: seed, bytewise: bytewise)
+    let split = parseInPieces(parser, wire, limit: limit, pieces: pieces)
+    require(whole == split, "split parsing \(pieces) differs: \(whole) vs \(split)")
+    guard case .complete(let head, let consumed)? = try? whole.get() else { return nil }
+
+    require(consumed > 0 && consumed <= wire.count, "consumed \(consumed) of \(wire.count) bytes")
+    require(wire[..<consumed].suffix(4).elementsEqual("\r\n\r\n".utf8), "a head that does not end with CRLF CRLF")
+    let encoded = head.wireBytes
+    let reparsed = parseInPieces(parser, encoded, limit: Int.max, pieces: Splitting.whole(encoded.count))
+    require(
+        reparsed == .success(.complete(head, consumed: encoded.count)),
+        "the re-encoded head parses as \(reparsed), not \(head)")
+    return head
 }
 
-extension HTTPRequestHead: ModelHead {}
-extension HTTPResponseHead: ModelHead {}
+/// A request or response head, for the model's header rules and the re-encoding property.
+protocol ModelHead {
+    var headers: HTTPHeaders { get }
+    /// The head as written on the wire.
+    var wireBytes: [UInt8] { get }
+}
+
+extension HTTPRequestHead: ModelHead {
+    var wireBytes: [UInt8] { encoded() }
+}
+
+extension HTTPResponseHead: ModelHead {
+    var wireBytes: [UInt8] { encoded() }
+}
 
 func lowercasedASCII(_ text: String) -> String {
     String(decoding: text.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
