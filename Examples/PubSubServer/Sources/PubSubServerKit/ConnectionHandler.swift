@@ -74,13 +74,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// kept its context would leak both (and every buffer the handler holds) with each connection.
     /// Callbacks that arrive later (a task's reply, the sender) find the phase closed and do nothing.
     func handlerRemoved(context: ChannelHandlerContext) {
+        closeAndStopTimers()
+        self.context = nil
+    }
+
+    /// Ends the handler's work: no timer fires and the session's task sees its inbound stream end.
+    private func closeAndStopTimers() {
         phase = .closed
         headTimer?.cancel()
         closeTimer?.cancel()
         keepAliveTimer?.cancel()
         inbound?.finish()
         inbound = nil
-        self.context = nil
     }
 
     /// Closes the channel unless the handler has already been removed from it.
@@ -106,12 +111,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         let wasWebSocket = webSocket != nil
-        phase = .closed
-        headTimer?.cancel()
-        closeTimer?.cancel()
-        keepAliveTimer?.cancel()
-        inbound?.finish()
-        inbound = nil
+        closeAndStopTimers()
         if let admittedAddress {
             app.registry.release(address: admittedAddress)
             self.admittedAddress = nil
