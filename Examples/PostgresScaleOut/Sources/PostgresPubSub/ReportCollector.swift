@@ -84,9 +84,4 @@ final class ReportCollector: Sendable {
         }
         waiter?.resume()
     }
-
-    /// Publishes waiting now; for tests and statistics.
-    var waiting: Int {
-        pending.withLockedValue { $0.count }
-    }
 }
