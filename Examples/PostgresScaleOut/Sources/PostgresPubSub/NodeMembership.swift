@@ -193,6 +193,8 @@ public struct NodeMembership: Sendable {
                 await onLeaseLost(error)
                 return
             } catch {
+                // A query cut short by the node's own stop is no failure of the database.
+                if Task.isCancelled { return }
                 if healthySince != nil {
                     logger.warning(
                         "heartbeat failed; not reaping until a whole lease renews",

@@ -106,7 +106,9 @@ struct PubSubNodeMain {
             group.addTask {
                 await broker.run { entity, message in try await localNotifier.publish(entityId: entity, json: message) }
             }
-            group.addTask {
+            // Not a child of the group: it must end before the node deregisters, or a heartbeat in
+            // between would find the lease gone and report it lost.
+            let heartbeat = Task {
                 // The stream ends without an element when the node stops before it registered.
                 var didRegister = false
                 for await _ in registered {
@@ -130,6 +132,8 @@ struct PubSubNodeMain {
                         + "\(removed.subscriptions) subscriptions left by an earlier run")
             }
             markRegistered.finish()
+            heartbeat.cancel()
+            await heartbeat.value
             do {
                 let removed = try await withTimeout(.seconds(5), "deregistering took too long") {
                     try await membership.deregister()
