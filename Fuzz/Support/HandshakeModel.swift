@@ -6,20 +6,20 @@
 protocol PieceFedHeadParser {
     associatedtype Head: Hashable & Sendable
     init(maximumHeadSize: Int)
-    mutating func parse(_ bytes: some Collection<UInt8>) throws(HTTPHeadError) -> HTTPHeadParseResult<Head>
+    mutating func parse(_ bytes: some Collection<UInt8>) throws(HTTP1HeadError) -> HTTP1HeadParseResult<Head>
 }
 
-extension HTTPRequestHeadParser: PieceFedHeadParser {}
-extension HTTPResponseHeadParser: PieceFedHeadParser {}
+extension HTTP1RequestHeadParser: PieceFedHeadParser {}
+extension HTTP1ResponseHeadParser: PieceFedHeadParser {}
 
 /// Feeds `wire` to a fresh parser one piece at a time; the head (with `consumed` counted from the
 /// start of `wire`) once complete, or the parser's error.
 private func parseInPieces<Parser: PieceFedHeadParser>(
     _: Parser.Type, _ wire: [UInt8], limit: Int, pieces: [Range<Int>]
-) -> Result<HTTPHeadParseResult<Parser.Head>, HTTPHeadError> {
+) -> Result<HTTP1HeadParseResult<Parser.Head>, HTTP1HeadError> {
     var parser = Parser(maximumHeadSize: limit)
     for piece in pieces {
-        do throws(HTTPHeadError) {
+        do throws(HTTP1HeadError) {
             let slice = wire[piece]
             switch try parser.parse(slice) {
             case .needMoreData:
@@ -59,16 +59,16 @@ func checkHeadParsing<Parser: PieceFedHeadParser>(
 
 /// A request or response head, for the model's header rules and the re-encoding property.
 protocol ModelHead {
-    var headers: HTTPHeaders { get }
+    var headers: HTTP1Headers { get }
     /// The head as written on the wire.
     var wireBytes: [UInt8] { get }
 }
 
-extension HTTPRequestHead: ModelHead {
+extension HTTP1RequestHead: ModelHead {
     var wireBytes: [UInt8] { encoded() }
 }
 
-extension HTTPResponseHead: ModelHead {
+extension HTTP1ResponseHead: ModelHead {
     var wireBytes: [UInt8] { encoded() }
 }
 

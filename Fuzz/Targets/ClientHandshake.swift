@@ -1,5 +1,5 @@
-// Fuzz target: the client's opening handshake, `HTTPResponseHeadParser` +
-// `WebSocketClientHandshake.validate`.
+// Fuzz target: the client's opening handshake, `HTTP1ResponseHeadParser` +
+// `WSClientHandshake.validate`.
 //
 // The client's key is fixed (a replayed generator gives the nonce 00 01 ... 0F, key
 // "AAECAwQFBgcICQoLDA0ODw==", accept "Bz3qJYTGdOe8gUSpLosEdiLKDrk=") so that seeds can carry a
@@ -16,17 +16,17 @@
 //   Connection, an accept value recomputed with reference SHA-1 and Base64, one offered
 //   subprotocol, only offered extensions) does, and otherwise throws the first rule's error;
 // - the agreement names the subprotocol and extensions the response selected;
-// - once: the client's own request is accepted by `WebSocketServerHandshake`.
+// - once: the client's own request is accepted by `WSServerHandshake`.
 
 private let offeredSubprotocols = ["chat", "superchat"]
 private let offeredExtensions = [
-    WebSocketExtensionOffer(name: "x-test", parameters: [.init(name: "a", value: "1")]),
-    WebSocketExtensionOffer(name: "permessage-deflate"),
+    WSExtensionOffer(name: "x-test", parameters: [.init(name: "a", value: "1")]),
+    WSExtensionOffer(name: "permessage-deflate"),
 ]
 
-private func makeClient() -> WebSocketClientHandshake {
+private func makeClient() -> WSClientHandshake {
     var generator = ReplayGenerator([0x0706_0504_0302_0100, 0x0F0E_0D0C_0B0A_0908])
-    return WebSocketClientHandshake(
+    return WSClientHandshake(
         host: "server.example.com", target: "/chat", subprotocols: offeredSubprotocols, origin: "https://example.com",
         extensionOffers: offeredExtensions, generator: &generator)
 }
@@ -46,15 +46,15 @@ public func fuzzClientHandshake(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     let flags = options.byte()
     let seed = UInt32(options.byte()) << 8 | UInt32(options.byte())
     let wire = options.rest
-    let limit = flags & 1 == 0 ? HTTPRequestHeadParser.defaultMaximumHeadSize : 200
+    let limit = flags & 1 == 0 ? HTTP1RequestHeadParser.defaultMaximumHeadSize : 200
 
     guard
         let head = checkHeadParsing(
-            HTTPResponseHeadParser.self, wire, limit: limit, seed: seed, bytewise: flags & 0x80 != 0)
+            HTTP1ResponseHeadParser.self, wire, limit: limit, seed: seed, bytewise: flags & 0x80 != 0)
     else { return 0 }
 
     let expected = modelVerdict(head, client: client)
-    let actual = Result { () throws(WebSocketHandshakeError) in try client.validate(head) }
+    let actual = Result { () throws(WSHandshakeError) in try client.validate(head) }
     let agrees: Bool
     switch (actual, expected) {
     case (.success(let agreement), .success(let modelAgreement)):
@@ -72,8 +72,8 @@ public func fuzzClientHandshake(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
 
 /// The agreement when the response must be accepted, else the error of the first rule it breaks.
 private func modelVerdict(
-    _ head: HTTPResponseHead, client: WebSocketClientHandshake
-) -> Result<WebSocketHandshakeAgreement, WebSocketHandshakeError> {
+    _ head: HTTP1ResponseHead, client: WSClientHandshake
+) -> Result<WSHandshakeAgreement, WSHandshakeError> {
     let expectedAccept = ReferenceBase64.accept(forKey: "AAECAwQFBgcICQoLDA0ODw==")
     require(client.key == "AAECAwQFBgcICQoLDA0ODw==", "the replayed nonce gave key \(client.key)")
     require(client.expectedAccept == expectedAccept, "expectedAccept \(client.expectedAccept) vs \(expectedAccept)")
@@ -92,9 +92,9 @@ private func modelVerdict(
     if !selected.isEmpty && (selected.count != 1 || !offeredSubprotocols.contains(selected[0])) {
         return .failure(.subprotocolNotOffered(selected.joined(separator: ", ")))
     }
-    let extensions: [WebSocketExtensionOffer]
-    do throws(WebSocketHandshakeError) {
-        extensions = try WebSocketExtensionOffer.parse(headerValues: values(head, "sec-websocket-extensions"))
+    let extensions: [WSExtensionOffer]
+    do throws(WSHandshakeError) {
+        extensions = try WSExtensionOffer.parse(headerValues: values(head, "sec-websocket-extensions"))
     } catch {
         return .failure(error)
     }
@@ -103,30 +103,30 @@ private func modelVerdict(
     }) {
         return .failure(.extensionNotOffered(unoffered.name))
     }
-    return .success(WebSocketHandshakeAgreement(subprotocol: selected.first, extensions: extensions))
+    return .success(WSHandshakeAgreement(subprotocol: selected.first, extensions: extensions))
 }
 
 /// The client's request must be one the library's server accepts, selecting what it offers.
-private func checkOwnRequest(_ client: WebSocketClientHandshake) {
-    var parser = HTTPRequestHeadParser()
+private func checkOwnRequest(_ client: WSClientHandshake) {
+    var parser = HTTP1RequestHeadParser()
     let bytes = client.requestBytes
-    do throws(HTTPHeadError) {
+    do throws(HTTP1HeadError) {
         guard case .complete(let head, let consumed) = try parser.parse(bytes), consumed == bytes.count else {
             fatalError("property violated: the client's request does not parse whole")
         }
         require(head == client.request, "the client's request parses as \(head)")
-        let server = WebSocketServerHandshake(
+        let server = WSServerHandshake(
             configuration: .init(subprotocols: ["superchat"], extensionNegotiator: { $0 }))
         guard case .accept(let response, "superchat", offeredExtensions) = server.respond(to: head) else {
             fatalError("property violated: the server rejects the client's request")
         }
-        var responseParser = HTTPResponseHeadParser()
+        var responseParser = HTTP1ResponseHeadParser()
         guard case .complete(let responseHead, _) = try responseParser.parse(response) else {
             fatalError("property violated: the server's response does not parse")
         }
         let agreement = try? client.validate(responseHead)
         require(
-            agreement == WebSocketHandshakeAgreement(subprotocol: "superchat", extensions: offeredExtensions),
+            agreement == WSHandshakeAgreement(subprotocol: "superchat", extensions: offeredExtensions),
             "the client does not agree with the server: \(String(describing: agreement))")
     } catch {
         fatalError("property violated: the client's request fails to parse: \(error)")

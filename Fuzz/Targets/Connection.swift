@@ -1,4 +1,4 @@
-// Fuzz target: `WebSocketConnection` (both roles) fed arbitrary bytes.
+// Fuzz target: `WSConnection` (both roles) fed arbitrary bytes.
 //
 // Input: byte 0 chooses the role, ping answering, the message limits, a test extension and the
 // splitting; bytes 1-2 seed the split points; byte 3 the frame limit, whether we sent a close
@@ -18,45 +18,45 @@
 
 /// A test extension that claims RSV1, doubles payloads on the way in, and rejects ones starting
 /// with 0xFF, to reach the extension paths of the message assembler.
-private struct DoublingExtension: WebSocketExtension {
+private struct DoublingExtension: WSExtension {
     var name: String { "x-double" }
-    var reservedBits: WebSocketReservedBits { .rsv1 }
+    var reservedBits: WSReservedBits { .rsv1 }
 
     func decode(
-        _ message: WebSocketExtensionMessage,
+        _ message: WSExtensionMessage,
         maxPayloadLength: Int
-    ) throws(WebSocketProtocolError) -> WebSocketExtensionMessage {
+    ) throws(WSProtocolError) -> WSExtensionMessage {
         guard message.reservedBits.contains(.rsv1) else { return message }
         if message.payload.first == 0xFF {
-            throw WebSocketProtocolError(
+            throw WSProtocolError(
                 .extensionFailure(extensionName: name, reason: "poisoned payload", closeCode: .unsupportedData))
         }
-        return WebSocketExtensionMessage(opcode: message.opcode, payload: message.payload + message.payload)
+        return WSExtensionMessage(opcode: message.opcode, payload: message.payload + message.payload)
     }
 
-    func encode(_ message: WebSocketExtensionMessage) -> WebSocketExtensionMessage {
-        WebSocketExtensionMessage(opcode: message.opcode, reservedBits: .rsv1, payload: message.payload)
+    func encode(_ message: WSExtensionMessage) -> WSExtensionMessage {
+        WSExtensionMessage(opcode: message.opcode, reservedBits: .rsv1, payload: message.payload)
     }
 }
 
 private struct Setup {
-    var role: WebSocketRole
-    var configuration: WebSocketConfiguration
+    var role: WSRole
+    var configuration: WSConfiguration
     var withExtension: Bool
     var sentCloseFirst: Bool
     var endsStream: Bool
 
-    func makeConnection() -> WebSocketConnection {
-        WebSocketConnection(
+    func makeConnection() -> WSConnection {
+        WSConnection(
             role: role, configuration: configuration, extensions: withExtension ? [DoublingExtension()] : [])
     }
 }
 
 /// Everything a run of the connection produced.
 private struct Run: Equatable {
-    var events: [WebSocketEvent] = []
+    var events: [WSEvent] = []
     /// The frames written, masking keys dropped (a client masks with random keys).
-    var output: [WebSocketFrame] = []
+    var output: [WSFrame] = []
     var rawOutput: [UInt8] = []
     var closesTransport = false
 }
@@ -70,12 +70,12 @@ public func fuzzConnection(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let seed = UInt32(options.byte()) << 8 | UInt32(options.byte())
     let more = options.byte()
     let wire = options.rest
-    let messageLimits = [WebSocketMessageAssembler.defaultMaxMessageSize, 0, 125, 1000]
-    let fragmentLimits = [WebSocketMessageAssembler.defaultMaxFramesPerMessage, 1, 2, 5]
+    let messageLimits = [WSMessageAssembler.defaultMaxMessageSize, 0, 125, 1000]
+    let fragmentLimits = [WSMessageAssembler.defaultMaxFramesPerMessage, 1, 2, 5]
     let frameLimits = [Int.max, 125, 1000, 0x10000]
     let setup = Setup(
         role: flags & 1 == 0 ? .server : .client,
-        configuration: WebSocketConfiguration(
+        configuration: WSConfiguration(
             maxMessageSize: messageLimits[Int(flags >> 2 & 3)],
             maxFrameSize: frameLimits[Int(more & 3)],
             maxFramesPerMessage: fragmentLimits[Int(flags >> 4 & 3)],
@@ -103,7 +103,7 @@ public func fuzzConnection(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 private func run(_ setup: Setup, _ wire: [UInt8], pieces: [Range<Int>]) -> Run {
     var connection = setup.makeConnection()
     if setup.sentCloseFirst {
-        do throws(WebSocketUsageError) {
+        do throws(WSUsageError) {
             _ = try connection.sendClose(code: .goingAway, reason: "bye")
         } catch {
             fatalError("property violated: sendClose on a new connection threw \(error)")
@@ -111,14 +111,14 @@ private func run(_ setup: Setup, _ wire: [UInt8], pieces: [Range<Int>]) -> Run {
         require(connection.state == .closing, "sendClose did not move to closing")
     }
     var result = Run()
-    var results: [WebSocketReceiveResult] = []
+    var results: [WSReceiveResult] = []
     for piece in pieces {
         results.append(Array(wire[piece]).withUnsafeBytes { connection.receive($0) })
     }
     if setup.endsStream { results.append(connection.receiveEndOfStream()) }
     for received in results {
         if result.closesTransport {
-            require(received == WebSocketReceiveResult(), "a closed connection produced \(received)")
+            require(received == WSReceiveResult(), "a closed connection produced \(received)")
         }
         result.events += received.events
         result.rawOutput += received.output
@@ -130,15 +130,15 @@ private func run(_ setup: Setup, _ wire: [UInt8], pieces: [Range<Int>]) -> Run {
 }
 
 /// Decodes what a connection in `role` wrote, as its peer would, and drops the masking keys.
-private func peerFrames(_ bytes: [UInt8], from role: WebSocketRole) -> [WebSocketFrame] {
-    var reader = WebSocketFrameReader(role: role == .server ? .client : .server, maxFrameSize: .max)
-    var frames: [WebSocketFrame] = []
+private func peerFrames(_ bytes: [UInt8], from role: WSRole) -> [WSFrame] {
+    var reader = WSFrameReader(role: role == .server ? .client : .server, maxFrameSize: .max)
+    var frames: [WSFrame] = []
     bytes.withUnsafeBytes { buffer in
-        do throws(WebSocketProtocolError) {
+        do throws(WSProtocolError) {
             try reader.read(buffer) { header, payload in
                 require(header.reservedBits.isEmpty, "the connection wrote RSV bits on a control frame")
                 frames.append(
-                    WebSocketFrame(fin: header.fin, opcode: header.opcode, payload: Array(payload)))
+                    WSFrame(fin: header.fin, opcode: header.opcode, payload: Array(payload)))
             }
         } catch {
             fatalError("property violated: the connection wrote an invalid frame: \(error)")
@@ -171,8 +171,8 @@ private func checkEvents(_ run: Run, _ setup: Setup) {
             require(frame.payload.count <= 125, "a pong over 125 bytes")
         case .close:
             require(index == run.output.count - 1, "the connection wrote after its close frame")
-            do throws(WebSocketProtocolError) {
-                _ = try WebSocketClosePayload(parsing: frame.payload)
+            do throws(WSProtocolError) {
+                _ = try WSClosePayload(parsing: frame.payload)
             } catch {
                 fatalError("property violated: the connection wrote an invalid close payload: \(error)")
             }
@@ -186,10 +186,10 @@ private func checkEvents(_ run: Run, _ setup: Setup) {
 
 /// What the model expects from a wire.
 private struct Expectation {
-    var events: [WebSocketEvent] = []
+    var events: [WSEvent] = []
     /// The pongs and the echoed close, by payload (a close for an error is checked by its code).
-    var output: [WebSocketFrame] = []
-    var errorCode: WebSocketCloseCode?
+    var output: [WSFrame] = []
+    var errorCode: WSCloseCode?
     var closed = false
 }
 
@@ -198,7 +198,7 @@ private struct MessageModel {
     let setup: Setup
     var expectation = Expectation()
     var open: Bool
-    private var opcode: WebSocketOpcode?
+    private var opcode: WSOpcode?
     private var compressed = false
     private var buffer: [UInt8] = []
     private var fragments = 0
@@ -210,13 +210,13 @@ private struct MessageModel {
 
     var isDone: Bool { expectation.closed }
 
-    mutating func fail(_ code: WebSocketCloseCode) {
+    mutating func fail(_ code: WSCloseCode) {
         expectation.errorCode = code
         expectation.closed = true
     }
 
     /// The checks on a frame's header; false when it failed the connection.
-    mutating func header(_ header: WebSocketFrameHeader) -> Bool {
+    mutating func header(_ header: WSFrameHeader) -> Bool {
         let limit = setup.configuration.maxMessageSize
         if header.opcode.isControl {
             if !header.reservedBits.isEmpty { fail(.protocolError) }
@@ -237,7 +237,7 @@ private struct MessageModel {
     }
 
     /// The payload (so far) of a data frame; false when it failed the connection.
-    mutating func payload(_ header: WebSocketFrameHeader, _ bytes: [UInt8]) -> Bool {
+    mutating func payload(_ header: WSFrameHeader, _ bytes: [UInt8]) -> Bool {
         if !header.opcode.isControl {
             let start = header.opcode == .continuation ? buffer : []
             let message = header.opcode == .continuation ? opcode : header.opcode
@@ -247,7 +247,7 @@ private struct MessageModel {
         return !isDone
     }
 
-    mutating func frame(_ frame: WebSocketFrame) {
+    mutating func frame(_ frame: WSFrame) {
         guard self.header(frame.header), payload(frame.header, frame.payload) else { return }
         switch frame.opcode {
         case .ping:
@@ -255,7 +255,7 @@ private struct MessageModel {
             // excuses only an endpoint that has received a close).
             expectation.events.append(.ping(frame.payload))
             if setup.configuration.answersPings {
-                expectation.output.append(WebSocketFrame(opcode: .pong, payload: frame.payload))
+                expectation.output.append(WSFrame(opcode: .pong, payload: frame.payload))
             }
         case .pong:
             emit(.pong(frame.payload))
@@ -274,12 +274,12 @@ private struct MessageModel {
         }
     }
 
-    private mutating func emit(_ event: WebSocketEvent) {
+    private mutating func emit(_ event: WSEvent) {
         if open { expectation.events.append(event) }
     }
 
     private mutating func close(_ payload: [UInt8]) {
-        var code: WebSocketCloseCode?
+        var code: WSCloseCode?
         var reason = ""
         if payload.count == 1 { return fail(.protocolError) }
         if payload.count >= 2 {
@@ -289,11 +289,11 @@ private struct MessageModel {
             guard let text = String(validating: payload[2...], as: UTF8.self) else {
                 return fail(.invalidFramePayloadData)
             }
-            code = WebSocketCloseCode(raw)
+            code = WSCloseCode(raw)
             reason = text
         }
         expectation.events.append(.close(code: code ?? .noStatusReceived, reason: reason))
-        if open { expectation.output.append(WebSocketFrame(opcode: .close, payload: Array(payload.prefix(2)))) }
+        if open { expectation.output.append(WSFrame(opcode: .close, payload: Array(payload.prefix(2)))) }
         expectation.closed = true
     }
 
@@ -310,7 +310,7 @@ private struct MessageModel {
         }
         if message == .text {
             guard String(validating: payload, as: UTF8.self) != nil else { return fail(.invalidFramePayloadData) }
-            emit(.text(WebSocketText(String(decoding: payload, as: UTF8.self))))
+            emit(.text(WSText(String(decoding: payload, as: UTF8.self))))
         } else {
             emit(.binary(payload))
         }
@@ -345,14 +345,14 @@ private func isValidUTF8Prefix(_ bytes: [UInt8]) -> Bool {
 
 private func checkAgainstModel(_ run: Run, _ setup: Setup, wire: [UInt8]) {
     var model = MessageModel(setup: setup)
-    var decoder = WebSocketFrameDecoder(
+    var decoder = WSFrameDecoder(
         role: setup.role, maxFrameSize: setup.configuration.maxFrameSize,
         allowedReservedBits: setup.withExtension ? .rsv1 : [])
-    var header: WebSocketFrameHeader?
+    var header: WSFrameHeader?
     var payload: [UInt8] = []
     wire.withUnsafeBytes { buffer in
         var input = buffer
-        do throws(WebSocketProtocolError) {
+        do throws(WSProtocolError) {
             loop: while !model.isDone {
                 switch try decoder.next(from: &input) {
                 case .needMoreData:
@@ -365,7 +365,7 @@ private func checkAgainstModel(_ run: Run, _ setup: Setup, wire: [UInt8]) {
                 case .payload(let chunk):
                     payload += chunk.unmaskedBytes
                 case .frameEnd:
-                    if let current = header { model.frame(WebSocketFrame(header: current, payload: payload)) }
+                    if let current = header { model.frame(WSFrame(header: current, payload: payload)) }
                     header = nil
                 }
             }

@@ -1,4 +1,4 @@
-// Fuzz target: `WebSocketFrameDecoder` and `WebSocketFrameReader` in both roles.
+// Fuzz target: `WSFrameDecoder` and `WSFrameReader` in both roles.
 //
 // Input: byte 0 chooses the role, the negotiated RSV bits, the frame size limit and the splitting;
 // bytes 1-2 seed the split points; the rest is the wire.
@@ -12,21 +12,21 @@
 // - every accepted header obeys RFC 6455 §5.2 for the role, and an independent header model agrees
 //   with the decoder on where and why the wire is rejected, and that an incomplete tail is not;
 // - a failed decoder throws the same error again; `isAtFrameBoundary` tells the truth;
-// - `WebSocketFrameReader` returns the same frames and error as the decoder.
+// - `WSFrameReader` returns the same frames and error as the decoder.
 
 /// What decoding a wire produced.
 private struct Decoded: Equatable {
-    var frames: [WebSocketFrame] = []
+    var frames: [WSFrame] = []
     /// The frame whose header arrived but whose payload did not complete.
-    var partialHeader: WebSocketFrameHeader?
+    var partialHeader: WSFrameHeader?
     var partialPayload: [UInt8] = []
-    var error: WebSocketProtocolError?
+    var error: WSProtocolError?
     var atBoundary = false
 }
 
 private struct Setup {
-    var role: WebSocketRole
-    var allowed: WebSocketReservedBits
+    var role: WSRole
+    var allowed: WSReservedBits
     var maxFrameSize: Int
 }
 
@@ -38,10 +38,10 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     let flags = options.byte()
     let seed = UInt32(options.byte()) << 8 | UInt32(options.byte())
     let wire = options.rest
-    let limits = [WebSocketFrameDecoder.defaultMaxFrameSize, Int.max, 0, 125, 126, 0xFFFF, 0x10000, 300]
+    let limits = [WSFrameDecoder.defaultMaxFrameSize, Int.max, 0, 125, 126, 0xFFFF, 0x10000, 300]
     let setup = Setup(
         role: flags & 1 == 0 ? .server : .client,
-        allowed: WebSocketReservedBits(rawValue: flags & 0x70),
+        allowed: WSReservedBits(rawValue: flags & 0x70),
         maxFrameSize: limits[Int(flags >> 1 & 7)]
     )
     let whole = decode(wire, setup, pieces: Splitting.whole(wire.count))
@@ -57,16 +57,16 @@ public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
 
 /// Decodes `wire` fed as `pieces`, checking every step against the wire as it goes.
 private func decode(_ wire: [UInt8], _ setup: Setup, pieces: [Range<Int>]) -> Decoded {
-    var decoder = WebSocketFrameDecoder(
+    var decoder = WSFrameDecoder(
         role: setup.role, maxFrameSize: setup.maxFrameSize, allowedReservedBits: setup.allowed)
     var result = Decoded()
     var frameStart = 0
     var payloadStart = 0
     for piece in pieces {
         let chunkBytes = Array(wire[piece])
-        let failed: WebSocketProtocolError? = chunkBytes.withUnsafeBytes { buffer in
+        let failed: WSProtocolError? = chunkBytes.withUnsafeBytes { buffer in
             var input = buffer
-            do throws(WebSocketProtocolError) {
+            do throws(WSProtocolError) {
                 while true {
                     let before = input.count
                     let step = try decoder.next(from: &input)
@@ -92,7 +92,7 @@ private func decode(_ wire: [UInt8], _ setup: Setup, pieces: [Range<Int>]) -> De
                             fatalError("property violated: frameEnd outside a frame")
                         }
                         require(result.partialPayload.count == header.payloadLength, "frame ended early")
-                        result.frames.append(WebSocketFrame(header: header, payload: result.partialPayload))
+                        result.frames.append(WSFrame(header: header, payload: result.partialPayload))
                         frameStart = payloadStart + header.payloadLength
                         result.partialHeader = nil
                         result.partialPayload = []
@@ -105,7 +105,7 @@ private func decode(_ wire: [UInt8], _ setup: Setup, pieces: [Range<Int>]) -> De
         if let failed {
             result.error = failed
             var empty = UnsafeRawBufferPointer(start: nil, count: 0)
-            do throws(WebSocketProtocolError) {
+            do throws(WSProtocolError) {
                 _ = try decoder.next(from: &empty)
                 fatalError("property violated: a failed decoder decoded again")
             } catch {
@@ -122,7 +122,7 @@ private func decode(_ wire: [UInt8], _ setup: Setup, pieces: [Range<Int>]) -> De
 
 /// A chunk must point at the wire bytes of its place in the payload and unmask like a byte-wise XOR.
 private func checkChunk(
-    _ chunk: WebSocketPayloadChunk, header: WebSocketFrameHeader, received: Int, wire: [UInt8], at payloadStart: Int
+    _ chunk: WSPayloadChunk, header: WSFrameHeader, received: Int, wire: [UInt8], at payloadStart: Int
 ) {
     require(chunk.offsetInPayload == received, "chunk offset \(chunk.offsetInPayload), expected \(received)")
     require(chunk.maskingKey == header.maskingKey, "chunk key differs from the header's")
@@ -149,7 +149,7 @@ private func checkChunk(
 /// The complete frames re-encode to exactly the wire bytes they were decoded from.
 private func checkReencoding(_ decoded: Decoded, wire: [UInt8], setup: Setup) {
     // The peer's encoder: a client masks with the frame's own key, a server does not mask.
-    let encoder = WebSocketFrameEncoder(role: setup.role == .server ? .client : .server)
+    let encoder = WSFrameEncoder(role: setup.role == .server ? .client : .server)
     var encoded: [UInt8] = []
     for frame in decoded.frames {
         let single = encoder.encode(frame)
@@ -173,8 +173,8 @@ private func checkReencoding(_ decoded: Decoded, wire: [UInt8], setup: Setup) {
 /// What the model says about the bytes at the start of a frame.
 private enum ModelVerdict {
     case incomplete
-    case invalid(WebSocketProtocolError.Kind)
-    case valid(WebSocketFrameHeader, length: Int)
+    case invalid(WSProtocolError.Kind)
+    case valid(WSFrameHeader, length: Int)
 }
 
 /// An independent reading of RFC 6455 §5.2, rules checked in the order their bits arrive.
@@ -185,7 +185,7 @@ private func modelHeader(_ bytes: ArraySlice<UInt8>, _ setup: Setup) -> ModelVer
     let opcode = b[0] & 0x0F
     let knownOpcodes: Set<UInt8> = [0, 1, 2, 8, 9, 10]
     if !knownOpcodes.contains(opcode) { return .invalid(.reservedOpcode(opcode)) }
-    let rsv = WebSocketReservedBits(rawValue: b[0] & 0x70)
+    let rsv = WSReservedBits(rawValue: b[0] & 0x70)
     if !rsv.subtracting(setup.allowed).isEmpty { return .invalid(.reservedBitsSet(rsv.subtracting(setup.allowed))) }
     let control = opcode >= 8
     if control && !fin { return .invalid(.fragmentedControlFrame) }
@@ -213,14 +213,14 @@ private func modelHeader(_ bytes: ArraySlice<UInt8>, _ setup: Setup) -> ModelVer
         offset = 10
     }
     if length > setup.maxFrameSize { return .invalid(.frameTooLarge(limit: setup.maxFrameSize)) }
-    var key: WebSocketMaskingKey?
+    var key: WSMaskingKey?
     if masked {
         guard b.count >= offset + 4 else { return .incomplete }
-        key = WebSocketMaskingKey(b[offset], b[offset + 1], b[offset + 2], b[offset + 3])
+        key = WSMaskingKey(b[offset], b[offset + 1], b[offset + 2], b[offset + 3])
         offset += 4
     }
-    let header = WebSocketFrameHeader(
-        fin: fin, reservedBits: rsv, opcode: WebSocketOpcode(rawValue: opcode)!, maskingKey: key,
+    let header = WSFrameHeader(
+        fin: fin, reservedBits: rsv, opcode: WSOpcode(rawValue: opcode)!, maskingKey: key,
         payloadLength: length)
     return .valid(header, length: offset)
 }
@@ -241,7 +241,7 @@ private func checkAgainstModel(_ decoded: Decoded, wire: [UInt8], setup: Setup) 
         require(decoded.error == nil && decoded.partialHeader == nil, "the model needs more bytes at \(offset)")
     case .invalid(let kind):
         require(
-            decoded.error == WebSocketProtocolError(kind),
+            decoded.error == WSProtocolError(kind),
             "model says \(kind), decoder \(String(describing: decoded.error))")
     case .valid(let header, _):
         // Only a frame whose payload has not all arrived may be left over.
@@ -250,18 +250,18 @@ private func checkAgainstModel(_ decoded: Decoded, wire: [UInt8], setup: Setup) 
     }
 }
 
-/// `WebSocketFrameReader` sees the same frames and error as the decoder.
+/// `WSFrameReader` sees the same frames and error as the decoder.
 private func checkReader(_ decoded: Decoded, wire: [UInt8], setup: Setup, pieces: [Range<Int>]) {
-    var reader = WebSocketFrameReader(
+    var reader = WSFrameReader(
         role: setup.role, maxFrameSize: setup.maxFrameSize, allowedReservedBits: setup.allowed)
-    var frames: [WebSocketFrame] = []
-    var failure: WebSocketProtocolError?
+    var frames: [WSFrame] = []
+    var failure: WSProtocolError?
     for piece in pieces where failure == nil {
         Array(wire[piece]).withUnsafeBytes { buffer in
-            do throws(WebSocketProtocolError) {
+            do throws(WSProtocolError) {
                 try reader.read(buffer) { header, payload in
                     require(payload.count == header.payloadLength, "reader payload length differs from header")
-                    frames.append(WebSocketFrame(header: header, payload: Array(payload)))
+                    frames.append(WSFrame(header: header, payload: Array(payload)))
                 }
             } catch {
                 failure = error
@@ -271,9 +271,9 @@ private func checkReader(_ decoded: Decoded, wire: [UInt8], setup: Setup, pieces
     require(frames == decoded.frames, "the reader's frames differ from the decoder's")
     require(failure == decoded.error, "the reader's error differs from the decoder's")
     if pieces.count == 1 {
-        var fresh = WebSocketFrameReader(
+        var fresh = WSFrameReader(
             role: setup.role, maxFrameSize: setup.maxFrameSize, allowedReservedBits: setup.allowed)
-        do throws(WebSocketProtocolError) {
+        do throws(WSProtocolError) {
             let owned = try fresh.frames(from: wire)
             require(decoded.error == nil && owned == decoded.frames, "frames(from:) differs from the decoder")
         } catch {

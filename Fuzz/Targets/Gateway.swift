@@ -112,7 +112,7 @@ private struct Model {
 private func run(_ operations: [Operation], _ setup: Setup) async -> Bool {
     let connections = InMemoryConnectionStore()
     let subscriptions = InMemorySubscriptionStore()
-    var router = Router()
+    var router = MessageRouter()
     if setup.hasEcho { router.on("echo") { context in OutboundMessage(bytes: context.message) } }
     if setup.hasDefault { router.onDefault { _ in OutboundMessage(bytes: defaultReply) } }
     let gateway = PubSubGateway(

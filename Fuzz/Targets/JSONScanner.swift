@@ -1,4 +1,4 @@
-// Fuzz target: action extraction and route selection, `JSONScanner` + `Router.route`.
+// Fuzz target: action extraction and route selection, `JSONScanner` + `MessageRouter.route`.
 //
 // Input: byte 0 chooses the key looked up, the depth limit and whether a `$default` route exists;
 // the rest is the message.
@@ -10,7 +10,7 @@
 //   for other top-level values, `duplicateKey` when the key occurs twice at the top level, else
 //   the member's kind, byte range and unescaped string; both overloads agree;
 // - where `JSONSerialization` also accepts the document, it finds the same string for the key;
-// - `Router.route` picks the route the model expects (the named route, `$default`, or the error
+// - `MessageRouter.route` picks the route the model expects (the named route, `$default`, or the error
 //   with the code for a malformed message, non-object, missing/duplicated/non-string action);
 // - every error reply is a JSON object whose `error` and `code` strings say what the error says.
 
@@ -135,8 +135,8 @@ private func checkRouting(
     _ document: [UInt8], key: String, scanner: JSONScanner, hasDefault: Bool,
     member: Result<JSONMember?, JSONScanError>
 ) {
-    var router = Router(actionKey: key, scanner: scanner)
-    let echo: Router.Handler = { context in
+    var router = MessageRouter(actionKey: key, scanner: scanner)
+    let echo: MessageRouter.Handler = { context in
         OutboundMessage(bytes: Array(context.action.utf8) + [0] + Array(context.route.utf8))
     }
     router.on("subscribe", echo)
@@ -160,14 +160,14 @@ private func checkRouting(
             expectedCode = .invalidAction
             break
         }
-        let route = router.hasRoute(action) ? action : Router.defaultRoute
+        let route = router.hasRoute(action) ? action : MessageRouter.defaultRoute
         if router.hasRoute(action) || hasDefault {
             let reply = OutboundMessage(bytes: Array(action.utf8) + [0] + Array(route.utf8))
             require(routed == .handled(route: route, reply: reply), "routed \(routed), expected \(route)")
             return
         }
         expectedCode = .unknownAction
-        guard case .failed(Router.defaultRoute?, let error) = routed, error.code == expectedCode else {
+        guard case .failed(MessageRouter.defaultRoute?, let error) = routed, error.code == expectedCode else {
             fatalError("property violated: routed \(routed), expected \(expectedCode)")
         }
         checkErrorReply(error)

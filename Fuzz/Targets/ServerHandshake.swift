@@ -1,4 +1,4 @@
-// Fuzz target: the server's opening handshake, `HTTPRequestHeadParser` + `WebSocketServerHandshake`.
+// Fuzz target: the server's opening handshake, `HTTP1RequestHeadParser` + `WSServerHandshake`.
 //
 // Input: byte 0 chooses the head size limit, the origin policy and the splitting; bytes 1-2 seed
 // the split points; the rest is what a client sent.
@@ -9,11 +9,11 @@
 // - a parsed head re-encodes to bytes that parse back to the same head;
 // - `respond(to:)` accepts exactly when an independent model of RFC 6455 §4.2.1 does, and rejects
 //   with the error of the first rule broken and the status that error names;
-// - the response is well-formed HTTP that `HTTPResponseHeadParser` reads back, with a
+// - the response is well-formed HTTP that `HTTP1ResponseHeadParser` reads back, with a
 //   Content-Length that matches a rejection's body;
 // - an acceptance's `Sec-WebSocket-Accept` matches SHA-1 + Base64 recomputed by reference code,
 //   the subprotocol is the first configured one offered, no unoffered extension is agreed, and a
-//   `WebSocketClientHandshake` holding the same key validates the response and agrees on both;
+//   `WSClientHandshake` holding the same key validates the response and agrees on both;
 // - extension offers re-written with `headerValue` parse back to the same offers;
 // - the library's SHA-1 (whole and streamed) and Base64 agree with the reference versions.
 
@@ -28,22 +28,22 @@ public func fuzzServerHandshake(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     let flags = options.byte()
     let seed = UInt32(options.byte()) << 8 | UInt32(options.byte())
     let wire = options.rest
-    let limit = flags & 1 == 0 ? HTTPRequestHeadParser.defaultMaximumHeadSize : 200
+    let limit = flags & 1 == 0 ? HTTP1RequestHeadParser.defaultMaximumHeadSize : 200
     let restrictOrigin = flags & 2 != 0
 
     checkDigests(wire, seed: seed)
 
     guard
         let head = checkHeadParsing(
-            HTTPRequestHeadParser.self, wire, limit: limit, seed: seed, bytewise: flags & 0x80 != 0)
+            HTTP1RequestHeadParser.self, wire, limit: limit, seed: seed, bytewise: flags & 0x80 != 0)
     else { return 0 }
 
-    let handshake = WebSocketServerHandshake(
-        configuration: WebSocketServerHandshake.Configuration(
+    let handshake = WSServerHandshake(
+        configuration: WSServerHandshake.Configuration(
             subprotocols: configuredSubprotocols,
             originPolicy: restrictOrigin ? .allowList([allowedOrigin]) : .allowAll,
             extensionNegotiator: { offers in
-                offers.filter { $0.name == "x-test" } + [WebSocketExtensionOffer(name: "x-unoffered")]
+                offers.filter { $0.name == "x-test" } + [WSExtensionOffer(name: "x-unoffered")]
             }
         ))
     let result = handshake.respond(to: head)
@@ -75,7 +75,7 @@ private func isToken(_ text: String) -> Bool {
 }
 
 /// The key when the request must be accepted, else the error of the first rule it breaks.
-private func modelVerdict(_ head: HTTPRequestHead, restrictOrigin: Bool) -> Result<String, WebSocketHandshakeError> {
+private func modelVerdict(_ head: HTTP1RequestHead, restrictOrigin: Bool) -> Result<String, WSHandshakeError> {
     guard head.method == "GET" else { return .failure(.methodNotAllowed(head.method)) }
     guard head.version == .http11 else { return .failure(.unsupportedHTTPVersion(head.version)) }
     let hosts = values(head, "host")
@@ -103,8 +103,8 @@ private func modelVerdict(_ head: HTTPRequestHead, restrictOrigin: Bool) -> Resu
     if let invalid = listElements(head, "sec-websocket-protocol").first(where: { !isToken($0) }) {
         return .failure(.invalidSubprotocol(invalid))
     }
-    do throws(WebSocketHandshakeError) {
-        let offers = try WebSocketExtensionOffer.parse(headerValues: values(head, "sec-websocket-extensions"))
+    do throws(WSHandshakeError) {
+        let offers = try WSExtensionOffer.parse(headerValues: values(head, "sec-websocket-extensions"))
         checkOfferRoundTrip(offers)
     } catch {
         return .failure(error)
@@ -114,9 +114,9 @@ private func modelVerdict(_ head: HTTPRequestHead, restrictOrigin: Bool) -> Resu
 
 // MARK: - Responses
 
-private func parseResponse(_ response: [UInt8]) -> (HTTPResponseHead, consumed: Int) {
-    var parser = HTTPResponseHeadParser(maximumHeadSize: Int.max)
-    do throws(HTTPHeadError) {
+private func parseResponse(_ response: [UInt8]) -> (HTTP1ResponseHead, consumed: Int) {
+    var parser = HTTP1ResponseHeadParser(maximumHeadSize: Int.max)
+    do throws(HTTP1HeadError) {
         guard case .complete(let head, let consumed) = try parser.parse(response) else {
             fatalError("property violated: the response head is incomplete")
         }
@@ -126,7 +126,7 @@ private func parseResponse(_ response: [UInt8]) -> (HTTPResponseHead, consumed: 
     }
 }
 
-private func checkRejection(_ response: [UInt8], status: HTTPStatus) {
+private func checkRejection(_ response: [UInt8], status: HTTP1Status) {
     let (head, consumed) = parseResponse(response)
     require(head.status.code == status.code, "response status \(head.status) for \(status)")
     let lengths = head.headers.values(for: "Content-Length")
@@ -136,15 +136,15 @@ private func checkRejection(_ response: [UInt8], status: HTTPStatus) {
 }
 
 private func checkAcceptance(
-    _ response: [UInt8], head: HTTPRequestHead, key: String, subprotocol: String?,
-    extensions: [WebSocketExtensionOffer]
+    _ response: [UInt8], head: HTTP1RequestHead, key: String, subprotocol: String?,
+    extensions: [WSExtensionOffer]
 ) {
     let (responseHead, consumed) = parseResponse(response)
     require(consumed == response.count, "bytes after an accepting response head")
     require(responseHead.status.code == 101, "accepted with status \(responseHead.status)")
     let accepts = responseHead.headers.values(for: "Sec-WebSocket-Accept")
     require(accepts == [ReferenceBase64.accept(forKey: key)], "Sec-WebSocket-Accept \(accepts) for key \(key)")
-    require(WebSocketServerHandshake.acceptValue(forKey: key) == accepts.first, "acceptValue disagrees")
+    require(WSServerHandshake.acceptValue(forKey: key) == accepts.first, "acceptValue disagrees")
 
     let offered = listElements(head, "sec-websocket-protocol")
     require(
@@ -153,9 +153,9 @@ private func checkAcceptance(
     require(
         responseHead.headers.values(for: "Sec-WebSocket-Protocol") == (subprotocol.map { [$0] } ?? []),
         "protocol header")
-    let offers: [WebSocketExtensionOffer]
-    do throws(WebSocketHandshakeError) {
-        offers = try WebSocketExtensionOffer.parse(headerValues: values(head, "sec-websocket-extensions"))
+    let offers: [WSExtensionOffer]
+    do throws(WSHandshakeError) {
+        offers = try WSExtensionOffer.parse(headerValues: values(head, "sec-websocket-extensions"))
     } catch {
         fatalError("property violated: accepted an unparsable extension header: \(error)")
     }
@@ -168,10 +168,10 @@ private func checkAcceptance(
         bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
     var generator = ReplayGenerator(words)
-    let client = WebSocketClientHandshake(
+    let client = WSClientHandshake(
         host: "h", subprotocols: offered, extensionOffers: offers, generator: &generator)
     require(client.key == key, "the client derived key \(client.key), not \(key)")
-    do throws(WebSocketHandshakeError) {
+    do throws(WSHandshakeError) {
         let agreement = try client.validate(responseHead)
         require(
             agreement.subprotocol == subprotocol, "the client agrees on \(String(describing: agreement.subprotocol))")
@@ -197,11 +197,11 @@ private func checkDigests(_ bytes: [UInt8], seed: UInt32) {
 
 /// Offers written with `headerValue` parse back to the same offers (names, parameters, values
 /// that need quoting and escaping).
-private func checkOfferRoundTrip(_ offers: [WebSocketExtensionOffer]) {
+private func checkOfferRoundTrip(_ offers: [WSExtensionOffer]) {
     guard !offers.isEmpty else { return }
     let written = offers.map(\.headerValue).joined(separator: ", ")
-    do throws(WebSocketHandshakeError) {
-        let reparsed = try WebSocketExtensionOffer.parse(headerValues: [written])
+    do throws(WSHandshakeError) {
+        let reparsed = try WSExtensionOffer.parse(headerValues: [written])
         require(reparsed == offers, "offers \(offers) written as \(written) parse as \(reparsed)")
     } catch {
         fatalError("property violated: offers \(offers) written as \(written) do not parse: \(error)")

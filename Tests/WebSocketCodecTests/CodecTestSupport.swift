@@ -19,12 +19,12 @@ struct SeededGenerator: RandomNumberGenerator {
 
 enum CodecFixtures {
     /// The masking key of RFC 6455 §5.7.
-    static let rfcKey = WebSocketMaskingKey(0x37, 0xFA, 0x21, 0x3D)
+    static let rfcKey = WSMaskingKey(0x37, 0xFA, 0x21, 0x3D)
 
     static let hello: [UInt8] = Array("Hello".utf8)
 
     /// Masks byte by byte: the reference the fast masking is compared with.
-    static func referenceMask(_ bytes: [UInt8], key: WebSocketMaskingKey, keyOffset: Int = 0) -> [UInt8] {
+    static func referenceMask(_ bytes: [UInt8], key: WSMaskingKey, keyOffset: Int = 0) -> [UInt8] {
         bytes.enumerated().map { $0.element ^ key[($0.offset + keyOffset) % 4] }
     }
 
@@ -32,7 +32,7 @@ enum CodecFixtures {
     static func rawFrame(
         _ firstByte: UInt8,
         payload: [UInt8],
-        key: WebSocketMaskingKey? = nil,
+        key: WSMaskingKey? = nil,
         lengthBytes: [UInt8]? = nil
     ) -> [UInt8] {
         var bytes: [UInt8] = [firstByte]
@@ -81,13 +81,13 @@ enum CodecFixtures {
     /// Decodes `chunks` in order with a fresh reader and returns the frames or the error.
     static func readFrames(
         _ chunks: [[UInt8]],
-        role: WebSocketRole,
-        maxFrameSize: Int = WebSocketFrameDecoder.defaultMaxFrameSize,
-        allowedReservedBits: WebSocketReservedBits = []
-    ) -> Result<[WebSocketFrame], WebSocketProtocolError> {
-        var reader = WebSocketFrameReader(
+        role: WSRole,
+        maxFrameSize: Int = WSFrameDecoder.defaultMaxFrameSize,
+        allowedReservedBits: WSReservedBits = []
+    ) -> Result<[WSFrame], WSProtocolError> {
+        var reader = WSFrameReader(
             role: role, maxFrameSize: maxFrameSize, allowedReservedBits: allowedReservedBits)
-        var frames: [WebSocketFrame] = []
+        var frames: [WSFrame] = []
         for chunk in chunks {
             do {
                 frames += try reader.frames(from: chunk)
@@ -101,11 +101,11 @@ enum CodecFixtures {
     /// The error decoding `bytes` throws, if any.
     static func decodeError(
         _ bytes: [UInt8],
-        role: WebSocketRole,
-        maxFrameSize: Int = WebSocketFrameDecoder.defaultMaxFrameSize,
-        allowedReservedBits: WebSocketReservedBits = []
-    ) -> WebSocketProtocolError? {
-        var decoder = WebSocketFrameDecoder(
+        role: WSRole,
+        maxFrameSize: Int = WSFrameDecoder.defaultMaxFrameSize,
+        allowedReservedBits: WSReservedBits = []
+    ) -> WSProtocolError? {
+        var decoder = WSFrameDecoder(
             role: role, maxFrameSize: maxFrameSize, allowedReservedBits: allowedReservedBits)
         do {
             _ = try decoder.steps(from: bytes)
@@ -117,10 +117,10 @@ enum CodecFixtures {
 
     /// Feeds `chunks` to a connection and gathers everything it produced.
     static func run(
-        _ connection: inout WebSocketConnection,
+        _ connection: inout WSConnection,
         _ chunks: [[UInt8]]
-    ) -> WebSocketReceiveResult {
-        var total = WebSocketReceiveResult()
+    ) -> WSReceiveResult {
+        var total = WSReceiveResult()
         for chunk in chunks {
             let result = connection.receive(chunk)
             total.events += result.events

@@ -7,11 +7,11 @@ struct FrameDecoderTests {
 
     @Test("decodes the RFC single-frame unmasked text message")
     func decodesRFCUnmaskedText() throws {
-        var decoder = WebSocketFrameDecoder(role: .client)
+        var decoder = WSFrameDecoder(role: .client)
         let steps = try decoder.steps(from: [0x81, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F])
         #expect(
             steps == [
-                .header(WebSocketFrameHeader(fin: true, opcode: .text, payloadLength: 5)),
+                .header(WSFrameHeader(fin: true, opcode: .text, payloadLength: 5)),
                 .payload(CodecFixtures.hello),
                 .frameEnd,
             ]
@@ -23,7 +23,7 @@ struct FrameDecoderTests {
         let bytes: [UInt8] = [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
         let frames = try CodecFixtures.readFrames([bytes], role: .server).get()
         #expect(
-            frames == [WebSocketFrame(opcode: .text, maskingKey: CodecFixtures.rfcKey, payload: CodecFixtures.hello)])
+            frames == [WSFrame(opcode: .text, maskingKey: CodecFixtures.rfcKey, payload: CodecFixtures.hello)])
     }
 
     @Test("decodes the RFC fragmented unmasked text message")
@@ -32,8 +32,8 @@ struct FrameDecoderTests {
         let frames = try CodecFixtures.readFrames([bytes], role: .client).get()
         #expect(
             frames == [
-                WebSocketFrame(fin: false, opcode: .text, payload: Array("Hel".utf8)),
-                WebSocketFrame(fin: true, opcode: .continuation, payload: Array("lo".utf8)),
+                WSFrame(fin: false, opcode: .text, payload: Array("Hel".utf8)),
+                WSFrame(fin: true, opcode: .continuation, payload: Array("lo".utf8)),
             ]
         )
     }
@@ -43,12 +43,12 @@ struct FrameDecoderTests {
         let ping: [UInt8] = [0x89, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F]
         #expect(
             try CodecFixtures.readFrames([ping], role: .client).get() == [
-                WebSocketFrame(opcode: .ping, payload: CodecFixtures.hello)
+                WSFrame(opcode: .ping, payload: CodecFixtures.hello)
             ])
         let pong: [UInt8] = [0x8A, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
         #expect(
             try CodecFixtures.readFrames([pong], role: .server).get() == [
-                WebSocketFrame(opcode: .pong, maskingKey: CodecFixtures.rfcKey, payload: CodecFixtures.hello)
+                WSFrame(opcode: .pong, maskingKey: CodecFixtures.rfcKey, payload: CodecFixtures.hello)
             ]
         )
     }
@@ -56,10 +56,10 @@ struct FrameDecoderTests {
     @Test("decodes the RFC 256-byte binary header 82 7E 01 00")
     func decodesRFC16BitLength() throws {
         let payload = (0..<256).map { UInt8($0) }
-        var decoder = WebSocketFrameDecoder(role: .client)
+        var decoder = WSFrameDecoder(role: .client)
         let steps = try decoder.steps(from: [0x82, 0x7E, 0x01, 0x00] + payload)
         #expect(
-            steps == [.header(WebSocketFrameHeader(opcode: .binary, payloadLength: 256)), .payload(payload), .frameEnd])
+            steps == [.header(WSFrameHeader(opcode: .binary, payloadLength: 256)), .payload(payload), .frameEnd])
     }
 
     @Test("decodes the RFC 64 KiB binary header 82 7F 00 00 00 00 00 01 00 00")
@@ -67,7 +67,7 @@ struct FrameDecoderTests {
         let payload = (0..<65536).map { UInt8(truncatingIfNeeded: $0) }
         let header: [UInt8] = [0x82, 0x7F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00]
         let frames = try CodecFixtures.readFrames([header + payload], role: .client).get()
-        #expect(frames == [WebSocketFrame(opcode: .binary, payload: payload)])
+        #expect(frames == [WSFrame(opcode: .binary, payload: payload)])
     }
 
     // MARK: Rejections
@@ -75,10 +75,10 @@ struct FrameDecoderTests {
     struct Rejection: Sendable, CustomTestStringConvertible {
         let name: String
         let bytes: [UInt8]
-        let role: WebSocketRole
-        let kind: WebSocketProtocolError.Kind
-        let code: WebSocketCloseCode
-        var maxFrameSize = WebSocketFrameDecoder.defaultMaxFrameSize
+        let role: WSRole
+        let kind: WSProtocolError.Kind
+        let code: WSCloseCode
+        var maxFrameSize = WSFrameDecoder.defaultMaxFrameSize
         var testDescription: String { name }
     }
 
@@ -176,7 +176,7 @@ struct FrameDecoderTests {
             name: "64-bit length of 2^62 over the frame limit",
             bytes: [0x82, 0x7F, 0x40, 0, 0, 0, 0, 0, 0, 0],
             role: .client,
-            kind: .frameTooLarge(limit: WebSocketFrameDecoder.defaultMaxFrameSize),
+            kind: .frameTooLarge(limit: WSFrameDecoder.defaultMaxFrameSize),
             code: .messageTooBig
         ),
     ]
@@ -200,10 +200,10 @@ struct FrameDecoderTests {
 
     @Test("accepts RSV bits claimed by an extension and reports them in the header")
     func acceptsClaimedReservedBits() throws {
-        var decoder = WebSocketFrameDecoder(role: .client, allowedReservedBits: .rsv1)
+        var decoder = WSFrameDecoder(role: .client, allowedReservedBits: .rsv1)
         let steps = try decoder.steps(from: [0xC1, 0x00])
         #expect(
-            steps == [.header(WebSocketFrameHeader(reservedBits: .rsv1, opcode: .text, payloadLength: 0)), .frameEnd])
+            steps == [.header(WSFrameHeader(reservedBits: .rsv1, opcode: .text, payloadLength: 0)), .frameEnd])
         #expect(
             CodecFixtures.decodeError([0xE1, 0x00], role: .client, allowedReservedBits: .rsv1)?.kind
                 == .reservedBitsSet(.rsv2))
@@ -220,9 +220,9 @@ struct FrameDecoderTests {
 
     @Test("stays failed after an error and rethrows it")
     func failureIsSticky() {
-        var decoder = WebSocketFrameDecoder(role: .server)
-        #expect(throws: WebSocketProtocolError(.unmaskedFrameFromClient)) { try decoder.steps(from: [0x81, 0x00]) }
-        #expect(throws: WebSocketProtocolError(.unmaskedFrameFromClient)) {
+        var decoder = WSFrameDecoder(role: .server)
+        #expect(throws: WSProtocolError(.unmaskedFrameFromClient)) { try decoder.steps(from: [0x81, 0x00]) }
+        #expect(throws: WSProtocolError(.unmaskedFrameFromClient)) {
             try decoder.steps(from: [0x81, 0x80, 0, 0, 0, 0])
         }
     }
@@ -233,11 +233,11 @@ struct FrameDecoderTests {
     func streamsPayloadBeforeFrameCompletes() throws {
         let payload = Array("Hello, world".utf8)
         let bytes = CodecFixtures.rawFrame(0x81, payload: payload, key: CodecFixtures.rfcKey)
-        var decoder = WebSocketFrameDecoder(role: .server)
+        var decoder = WSFrameDecoder(role: .server)
         let first = try decoder.steps(from: bytes[..<9])
         #expect(
             first == [
-                .header(WebSocketFrameHeader(opcode: .text, maskingKey: CodecFixtures.rfcKey, payloadLength: 12)),
+                .header(WSFrameHeader(opcode: .text, maskingKey: CodecFixtures.rfcKey, payloadLength: 12)),
                 .payload(Array("Hel".utf8)),
             ]
         )
@@ -251,21 +251,21 @@ struct FrameDecoderTests {
     func keepsPartialHeader() throws {
         let bytes = CodecFixtures.rawFrame(
             0x82, payload: [UInt8](repeating: 9, count: 70_000), key: CodecFixtures.rfcKey)
-        var decoder = WebSocketFrameDecoder(role: .server)
+        var decoder = WSFrameDecoder(role: .server)
         for index in 0..<13 {
             #expect(try decoder.steps(from: [bytes[index]]) == [])
         }
         let steps = try decoder.steps(from: [bytes[13]])
         #expect(
             steps == [
-                .header(WebSocketFrameHeader(opcode: .binary, maskingKey: CodecFixtures.rfcKey, payloadLength: 70_000))
+                .header(WSFrameHeader(opcode: .binary, maskingKey: CodecFixtures.rfcKey, payloadLength: 70_000))
             ])
     }
 
     @Test("borrowed chunks point into the input and unmask into a destination")
     func chunksPointIntoInput() throws {
         let bytes: [UInt8] = [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
-        var decoder = WebSocketFrameDecoder(role: .server)
+        var decoder = WSFrameDecoder(role: .server)
         try bytes.withUnsafeBytes { buffer in
             var input = buffer
             guard case .header = try decoder.next(from: &input) else {
@@ -288,19 +288,19 @@ struct FrameDecoderTests {
         }
     }
 
-    static func sampleStream(role: WebSocketRole) -> (bytes: [UInt8], frames: [WebSocketFrame]) {
+    static func sampleStream(role: WSRole) -> (bytes: [UInt8], frames: [WSFrame]) {
         var generator = SeededGenerator(seed: 7)
         let specs: [(UInt8, Int)] = [(0x81, 0), (0x01, 5), (0x89, 125), (0x80, 126), (0x82, 300), (0x8A, 0), (0x88, 2)]
         var bytes: [UInt8] = []
-        var frames: [WebSocketFrame] = []
+        var frames: [WSFrame] = []
         for (first, length) in specs {
             let payload = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let key = role == .server ? WebSocketMaskingKey.random(using: &generator) : nil
+            let key = role == .server ? WSMaskingKey.random(using: &generator) : nil
             bytes += CodecFixtures.rawFrame(first, payload: payload, key: key)
             frames.append(
-                WebSocketFrame(
+                WSFrame(
                     fin: first & 0x80 != 0,
-                    opcode: WebSocketOpcode(rawValue: first & 0x0F)!,
+                    opcode: WSOpcode(rawValue: first & 0x0F)!,
                     maskingKey: key,
                     payload: payload
                 )
@@ -309,8 +309,8 @@ struct FrameDecoderTests {
         return (bytes, frames)
     }
 
-    @Test("every single split point yields the same frames", arguments: [WebSocketRole.server, .client])
-    func everySplitPointYieldsSameFrames(role: WebSocketRole) throws {
+    @Test("every single split point yields the same frames", arguments: [WSRole.server, .client])
+    func everySplitPointYieldsSameFrames(role: WSRole) throws {
         let (bytes, frames) = Self.sampleStream(role: role)
         for point in 0...bytes.count {
             let chunks = [Array(bytes[..<point]), Array(bytes[point...])]
@@ -318,8 +318,8 @@ struct FrameDecoderTests {
         }
     }
 
-    @Test("byte-at-a-time feeding yields the same frames", arguments: [WebSocketRole.server, .client])
-    func byteAtATimeYieldsSameFrames(role: WebSocketRole) throws {
+    @Test("byte-at-a-time feeding yields the same frames", arguments: [WSRole.server, .client])
+    func byteAtATimeYieldsSameFrames(role: WSRole) throws {
         let (bytes, frames) = Self.sampleStream(role: role)
         #expect(try CodecFixtures.readFrames(bytes.map { [$0] }, role: role).get() == frames)
     }
@@ -330,7 +330,7 @@ struct FrameDecoderTests {
         let (small, smallFrames) = Self.sampleStream(role: .server)
         let big = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 * 13) }
         let bytes = small + CodecFixtures.rawFrame(0x82, payload: big, key: CodecFixtures.rfcKey)
-        let frames = smallFrames + [WebSocketFrame(opcode: .binary, maskingKey: CodecFixtures.rfcKey, payload: big)]
+        let frames = smallFrames + [WSFrame(opcode: .binary, maskingKey: CodecFixtures.rfcKey, payload: big)]
         for _ in 0..<30 {
             let points = CodecFixtures.randomSplitPoints(count: bytes.count, using: &generator)
             #expect(try CodecFixtures.readFrames(CodecFixtures.split(bytes, at: points), role: .server).get() == frames)
@@ -343,7 +343,7 @@ struct FrameDecoderTests {
         let bytes = valid + [0x83, 0x80, 1, 2, 3, 4]
         for point in 0...bytes.count {
             let chunks = [Array(bytes[..<point]), Array(bytes[point...])]
-            #expect(throws: WebSocketProtocolError(.reservedOpcode(3))) {
+            #expect(throws: WSProtocolError(.reservedOpcode(3))) {
                 try CodecFixtures.readFrames(chunks, role: .server).get()
             }
         }
@@ -354,8 +354,8 @@ struct FrameDecoderTests {
     @Test("the reader's callback sees each frame's unmasked payload, pointing into the input when unmasked")
     func readerCallbackBorrowsPayload() throws {
         let bytes: [UInt8] = [0x89, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F, 0x82, 0x00]
-        var reader = WebSocketFrameReader(role: .client)
-        var seen: [(WebSocketOpcode, [UInt8], Bool)] = []
+        var reader = WSFrameReader(role: .client)
+        var seen: [(WSOpcode, [UInt8], Bool)] = []
         try bytes.withUnsafeBytes { input in
             try reader.read(input) { header, payload in
                 let inInput =
@@ -373,11 +373,11 @@ struct FrameDecoderTests {
     @Test("the reader gathers a masked frame split across calls")
     func readerGathersSplitFrame() throws {
         let bytes: [UInt8] = [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
-        var reader = WebSocketFrameReader(role: .server)
+        var reader = WSFrameReader(role: .server)
         #expect(try reader.frames(from: bytes[..<8]) == [])
         #expect(
             try reader.frames(from: bytes[8...]) == [
-                WebSocketFrame(opcode: .text, maskingKey: CodecFixtures.rfcKey, payload: CodecFixtures.hello)
+                WSFrame(opcode: .text, maskingKey: CodecFixtures.rfcKey, payload: CodecFixtures.hello)
             ]
         )
     }

@@ -3,8 +3,8 @@ import WebSocketCodec
 
 @Suite("Frame encoder")
 struct FrameEncoderTests {
-    let server = WebSocketFrameEncoder(role: .server)
-    let client = WebSocketFrameEncoder(role: .client)
+    let server = WSFrameEncoder(role: .server)
+    let client = WSFrameEncoder(role: .client)
 
     // MARK: RFC 6455 §5.7 examples
 
@@ -59,14 +59,14 @@ struct FrameEncoderTests {
         ] as [(Int, [UInt8])]
     )
     func writesMinimalLengths(length: Int, expected: [UInt8]) {
-        #expect(WebSocketFrameEncoder.serverHeaderBytes(opcode: .binary, payloadLength: length) == expected)
-        #expect(WebSocketFrameHeader.encodedLength(payloadLength: length, masked: false) == expected.count)
-        #expect(WebSocketFrameHeader.encodedLength(payloadLength: length, masked: true) == expected.count + 4)
+        #expect(WSFrameEncoder.serverHeaderBytes(opcode: .binary, payloadLength: length) == expected)
+        #expect(WSFrameHeader.encodedLength(payloadLength: length, masked: false) == expected.count)
+        #expect(WSFrameHeader.encodedLength(payloadLength: length, masked: true) == expected.count + 4)
     }
 
     @Test("writes FIN, RSV bits, opcode and key into the header")
     func writesHeaderFields() {
-        let header = WebSocketFrameHeader(
+        let header = WSFrameHeader(
             fin: false,
             reservedBits: [.rsv1, .rsv3],
             opcode: .binary,
@@ -82,8 +82,8 @@ struct FrameEncoderTests {
     @Test("a header and a shared payload written separately equal the whole frame")
     func headerPlusSharedPayloadEqualsFrame() {
         let payload = [UInt8](repeating: 0x42, count: 1000)
-        let header = WebSocketFrameEncoder.serverHeaderBytes(opcode: .text, payloadLength: payload.count)
-        #expect(header + payload == WebSocketFrameEncoder.serverFrame(opcode: .text, payload: payload))
+        let header = WSFrameEncoder.serverHeaderBytes(opcode: .text, payloadLength: payload.count)
+        #expect(header + payload == WSFrameEncoder.serverFrame(opcode: .text, payload: payload))
     }
 
     // MARK: Client masking
@@ -106,10 +106,10 @@ struct FrameEncoderTests {
         #expect(bytes == [0x81, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F])
     }
 
-    @Test("appending frames to a buffer equals encoding them one by one", arguments: [WebSocketRole.server, .client])
-    func appendEqualsEncode(role: WebSocketRole) {
-        let encoder = WebSocketFrameEncoder(role: role)
-        let key = WebSocketMaskingKey(1, 2, 3, 4)
+    @Test("appending frames to a buffer equals encoding them one by one", arguments: [WSRole.server, .client])
+    func appendEqualsEncode(role: WSRole) {
+        let encoder = WSFrameEncoder(role: role)
+        let key = WSMaskingKey(1, 2, 3, 4)
         let payloads: [[UInt8]] = [[], CodecFixtures.hello, [UInt8](repeating: 9, count: 200)]
         var output: [UInt8] = []
         var expected: [UInt8] = []
@@ -122,14 +122,14 @@ struct FrameEncoderTests {
 
     // MARK: Property: encode then decode
 
-    @Test("random frames encode and decode back to the same frame", arguments: [WebSocketRole.server, .client])
-    func randomFramesRoundTrip(role: WebSocketRole) throws {
+    @Test("random frames encode and decode back to the same frame", arguments: [WSRole.server, .client])
+    func randomFramesRoundTrip(role: WSRole) throws {
         var generator = SeededGenerator(seed: role == .server ? 11 : 12)
-        let encoder = WebSocketFrameEncoder(role: role)
-        let peer: WebSocketRole = role == .server ? .client : .server
-        let opcodes: [WebSocketOpcode] = [.continuation, .text, .binary, .close, .ping, .pong]
+        let encoder = WSFrameEncoder(role: role)
+        let peer: WSRole = role == .server ? .client : .server
+        let opcodes: [WSOpcode] = [.continuation, .text, .binary, .close, .ping, .pong]
         var stream: [UInt8] = []
-        var expected: [WebSocketFrame] = []
+        var expected: [WSFrame] = []
         for _ in 0..<200 {
             let opcode = opcodes.randomElement(using: &generator)!
             let lengthClass = Int.random(in: 0..<10, using: &generator)
@@ -142,11 +142,11 @@ struct FrameEncoderTests {
                         ? Int.random(in: 126...70_000, using: &generator)
                         : Int.random(in: 65_536...200_000, using: &generator)
             let payload = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let frame = WebSocketFrame(
+            let frame = WSFrame(
                 fin: opcode.isControl || Bool.random(using: &generator),
-                reservedBits: WebSocketReservedBits(rawValue: UInt8.random(in: 0...255, using: &generator)),
+                reservedBits: WSReservedBits(rawValue: UInt8.random(in: 0...255, using: &generator)),
                 opcode: opcode,
-                maskingKey: role == .client ? WebSocketMaskingKey.random(using: &generator) : nil,
+                maskingKey: role == .client ? WSMaskingKey.random(using: &generator) : nil,
                 payload: payload
             )
             let bytes = encoder.encode(frame)

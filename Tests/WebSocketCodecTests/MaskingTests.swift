@@ -3,7 +3,7 @@ import WebSocketCodec
 
 @Suite("Masking")
 struct MaskingTests {
-    static let key = WebSocketMaskingKey(0x37, 0xFA, 0x21, 0x3D)
+    static let key = WSMaskingKey(0x37, 0xFA, 0x21, 0x3D)
 
     static func payload(count: Int) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
@@ -18,7 +18,7 @@ struct MaskingTests {
                 storage.replaceSubrange(misalignment..<(misalignment + length), with: plain)
                 storage.withUnsafeMutableBytes { buffer in
                     let region = UnsafeMutableRawBufferPointer(rebasing: buffer[misalignment..<(misalignment + length)])
-                    WebSocketMasking.mask(region, with: Self.key, keyOffset: keyOffset)
+                    WSMasking.mask(region, with: Self.key, keyOffset: keyOffset)
                 }
                 let expected = CodecFixtures.referenceMask(plain, key: Self.key, keyOffset: keyOffset)
                 #expect(Array(storage[misalignment..<(misalignment + length)]) == expected, "length \(length)")
@@ -39,7 +39,7 @@ struct MaskingTests {
                     var destination = [UInt8](repeating: 0xEE, count: destinationShift + length + 3)
                     source.withUnsafeBytes { sourceBuffer in
                         destination.withUnsafeMutableBytes { destinationBuffer in
-                            WebSocketMasking.copy(
+                            WSMasking.copy(
                                 UnsafeRawBufferPointer(rebasing: sourceBuffer[sourceShift...]),
                                 to: UnsafeMutableRawBufferPointer(rebasing: destinationBuffer[destinationShift...]),
                                 maskingWith: Self.key,
@@ -66,7 +66,7 @@ struct MaskingTests {
             var offset = 0
             for chunk in CodecFixtures.split(plain, at: points) {
                 var piece = chunk
-                WebSocketMasking.mask(&piece, with: Self.key, keyOffset: offset)
+                WSMasking.mask(&piece, with: Self.key, keyOffset: offset)
                 output += piece
                 offset += chunk.count
             }
@@ -78,29 +78,29 @@ struct MaskingTests {
     func maskingIsAnInvolution() {
         let plain = Self.payload(count: 1000)
         var bytes = plain
-        WebSocketMasking.mask(&bytes, with: Self.key, keyOffset: 3)
+        WSMasking.mask(&bytes, with: Self.key, keyOffset: 3)
         #expect(bytes != plain)
-        WebSocketMasking.mask(&bytes, with: Self.key, keyOffset: 3)
+        WSMasking.mask(&bytes, with: Self.key, keyOffset: 3)
         #expect(bytes == plain)
     }
 
     @Test("the RFC 6455 example masks Hello to 7f 9f 4d 51 58")
     func rfcExampleMasking() {
         var bytes = CodecFixtures.hello
-        WebSocketMasking.mask(&bytes, with: CodecFixtures.rfcKey)
+        WSMasking.mask(&bytes, with: CodecFixtures.rfcKey)
         #expect(bytes == [0x7F, 0x9F, 0x4D, 0x51, 0x58])
     }
 
     @Test("keys round-trip through their network representation and byte collections")
     func maskingKeyRepresentations() throws {
-        let key = WebSocketMaskingKey(networkRepresentation: 0x37FA_213D)
+        let key = WSMaskingKey(networkRepresentation: 0x37FA_213D)
         #expect(key == CodecFixtures.rfcKey)
         #expect(key.networkRepresentation == 0x37FA_213D)
         #expect([key[0], key[1], key[2], key[3], key[4]] == [0x37, 0xFA, 0x21, 0x3D, 0x37])
-        #expect(try #require(WebSocketMaskingKey([0x37, 0xFA, 0x21, 0x3D])) == key)
-        #expect(WebSocketMaskingKey([1, 2, 3]) == nil)
+        #expect(try #require(WSMaskingKey([0x37, 0xFA, 0x21, 0x3D])) == key)
+        #expect(WSMaskingKey([1, 2, 3]) == nil)
         var generator = SeededGenerator(seed: 1)
         var other = SeededGenerator(seed: 1)
-        #expect(WebSocketMaskingKey.random(using: &generator) == WebSocketMaskingKey.random(using: &other))
+        #expect(WSMaskingKey.random(using: &generator) == WSMaskingKey.random(using: &other))
     }
 }

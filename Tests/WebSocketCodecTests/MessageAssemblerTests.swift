@@ -8,19 +8,19 @@ struct MessageAssemblerTests {
         _ chunks: [[UInt8]],
         maxMessageSize: Int = 1 << 20,
         maxFramesPerMessage: Int = 1024,
-        extensions: [any WebSocketExtension] = []
-    ) -> (messages: [WebSocketMessage], error: WebSocketProtocolError?, failedAtChunk: Int?) {
-        var assembler = WebSocketMessageAssembler(
+        extensions: [any WSExtension] = []
+    ) -> (messages: [WSMessage], error: WSProtocolError?, failedAtChunk: Int?) {
+        var assembler = WSMessageAssembler(
             maxMessageSize: maxMessageSize,
             maxFramesPerMessage: maxFramesPerMessage,
             extensions: extensions
         )
-        var decoder = WebSocketFrameDecoder(role: .server, allowedReservedBits: assembler.claimedReservedBits)
-        var messages: [WebSocketMessage] = []
+        var decoder = WSFrameDecoder(role: .server, allowedReservedBits: assembler.claimedReservedBits)
+        var messages: [WSMessage] = []
         for (index, chunk) in chunks.enumerated() {
-            let failure: WebSocketProtocolError? = chunk.withUnsafeBytes { buffer in
+            let failure: WSProtocolError? = chunk.withUnsafeBytes { buffer in
                 var input = buffer
-                do throws(WebSocketProtocolError) {
+                do throws(WSProtocolError) {
                     while true {
                         switch try decoder.next(from: &input) {
                         case .needMoreData: return nil
@@ -162,7 +162,7 @@ struct MessageAssemblerTests {
     func validatesClosePayloads() {
         #expect(
             Self.assemble([Self.frame(0x88, [0x03, 0xE8])]).messages == [
-                .close(try! WebSocketClosePayload(code: .normalClosure))
+                .close(try! WSClosePayload(code: .normalClosure))
             ])
         #expect(Self.assemble([Self.frame(0x88, [0x03])]).error?.kind == .invalidClosePayloadLength)
         #expect(Self.assemble([Self.frame(0x88, [0x03, 0xED])]).error?.kind == .invalidCloseCode(1005))
@@ -173,7 +173,7 @@ struct MessageAssemblerTests {
         let bytes =
             Self.frame(0x01, "fra") + Self.frame(0x89, "p") + Self.frame(0x80, "gment €")
             + Self.frame(0x82, [UInt8](repeating: 5, count: 300)) + Self.frame(0x81, "")
-        let expected: [WebSocketMessage] = [
+        let expected: [WSMessage] = [
             .ping([0x70]), .text("fragment €"), .binary([UInt8](repeating: 5, count: 300)), .text(""),
         ]
         #expect(Self.assemble([bytes]).messages == expected)

@@ -1,29 +1,29 @@
 import WebSocketCodec
 
 /// A test extension: claims RSV1 and sends payloads reversed.
-struct ReversingExtension: WebSocketExtension {
+struct ReversingExtension: WSExtension {
     var name: String { "x-reverse" }
-    var reservedBits: WebSocketReservedBits { .rsv1 }
+    var reservedBits: WSReservedBits { .rsv1 }
     /// Fails decoding of payloads that start (once reversed back) with this byte.
     var poison: UInt8 = 0xFF
 
     func decode(
-        _ message: WebSocketExtensionMessage,
+        _ message: WSExtensionMessage,
         maxPayloadLength: Int
-    ) throws(WebSocketProtocolError) -> WebSocketExtensionMessage {
+    ) throws(WSProtocolError) -> WSExtensionMessage {
         guard message.reservedBits.contains(.rsv1) else { return message }
         var message = message
         message.payload.reverse()
         message.reservedBits.remove(.rsv1)
         if message.payload.first == poison {
-            throw WebSocketProtocolError(
+            throw WSProtocolError(
                 .extensionFailure(extensionName: name, reason: "poisoned payload", closeCode: .unsupportedData)
             )
         }
         return message
     }
 
-    func encode(_ message: WebSocketExtensionMessage) -> WebSocketExtensionMessage {
+    func encode(_ message: WSExtensionMessage) -> WSExtensionMessage {
         var message = message
         message.payload.reverse()
         message.reservedBits.insert(.rsv1)

@@ -28,7 +28,7 @@ struct WebSocketConnectionTests {
 
     @Test("delivers text and binary messages as events")
     func deliversMessages() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let result = connection.receive(Self.clientFrame(0x81, "Hello") + Self.clientFrame(0x82, [1, 2, 3]))
         #expect(result.events == [.text("Hello"), .binary([1, 2, 3])])
         #expect(result.output == [])
@@ -42,7 +42,7 @@ struct WebSocketConnectionTests {
 
     @Test("answers a ping with a pong carrying the same payload")
     func answersPing() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let result = connection.receive(Self.clientFrame(0x89, "Hello"))
         #expect(result.events == [.ping(CodecFixtures.hello)])
         #expect(result.output == [0x8A, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F])
@@ -50,7 +50,7 @@ struct WebSocketConnectionTests {
 
     @Test("leaves pongs to the host when configured to")
     func hostAnswersPings() throws {
-        var connection = WebSocketConnection(role: .server, configuration: WebSocketConfiguration(answersPings: false))
+        var connection = WSConnection(role: .server, configuration: WSConfiguration(answersPings: false))
         let result = connection.receive(Self.clientFrame(0x89, "Hello"))
         #expect(result.events == [.ping(CodecFixtures.hello)])
         #expect(result.output == [])
@@ -59,7 +59,7 @@ struct WebSocketConnectionTests {
 
     @Test("delivers a fragmented text with an interleaved ping and answers the ping")
     func fragmentedTextWithInterleavedPing() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let bytes = Self.clientFrame(0x01, "Hel") + Self.clientFrame(0x89, "p") + Self.clientFrame(0x80, "lo")
         let result = connection.receive(bytes)
         #expect(result.events == [.ping([0x70]), .text("Hello")])
@@ -70,7 +70,7 @@ struct WebSocketConnectionTests {
 
     @Test("echoes the peer's close code and asks to close the transport")
     func echoesClose() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let result = connection.receive(Self.closeFrame(code: 1001, reason: "bye"))
         #expect(result.events == [.close(code: .goingAway, reason: "bye")])
         #expect(result.output == [0x88, 0x02, 0x03, 0xE9])
@@ -80,7 +80,7 @@ struct WebSocketConnectionTests {
 
     @Test("answers an empty close with an empty close and reports 1005")
     func answersEmptyClose() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let result = connection.receive(Self.clientFrame(0x88, []))
         #expect(result.events == [.close(code: .noStatusReceived, reason: "")])
         #expect(result.output == [0x88, 0x00])
@@ -89,26 +89,26 @@ struct WebSocketConnectionTests {
 
     @Test("ignores everything after the peer's close")
     func noDataAfterClose() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let result = connection.receive(
             Self.closeFrame(code: 1000) + Self.clientFrame(0x81, "late") + Self.clientFrame(0x89, ""))
         #expect(result.events == [.close(code: .normalClosure, reason: "")])
         #expect(result.output == [0x88, 0x02, 0x03, 0xE8])
         let later = connection.receive(Self.clientFrame(0x81, "later"))
-        #expect(later == WebSocketReceiveResult())
+        #expect(later == WSReceiveResult())
     }
 
     @Test("after sending close, discards data until the peer's close completes the handshake")
     func closeInitiatedLocally() throws {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let close = try connection.sendClose(code: .goingAway, reason: "shutdown")
         #expect(close == [0x88, 0x0A, 0x03, 0xE9] + Array("shutdown".utf8))
         #expect(connection.state == .closing)
         let data = connection.receive(Self.clientFrame(0x81, "in flight") + Self.clientFrame(0x89, "p"))
         // Data after our close is discarded; a ping is still answered (RFC 6455 §5.5.2).
-        #expect(data == WebSocketReceiveResult(events: [.ping(Array("p".utf8))], output: [0x8A, 0x01, 0x70]))
+        #expect(data == WSReceiveResult(events: [.ping(Array("p".utf8))], output: [0x8A, 0x01, 0x70]))
         #expect(try connection.sendPong([1]) == [0x8A, 0x01, 0x01])
-        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendText("x") }
+        #expect(throws: WSUsageError.connectionClosed) { try connection.sendText("x") }
         let reply = connection.receive(Self.closeFrame(code: 1001))
         #expect(reply.events == [.close(code: .goingAway, reason: "")])
         #expect(reply.output == [])
@@ -118,78 +118,78 @@ struct WebSocketConnectionTests {
 
     @Test("throws a usage error when sending after close")
     func sendAfterCloseThrows() throws {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         _ = try connection.sendClose()
-        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendText("x") }
-        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendBinary([1]) }
-        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendPing() }
-        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendClose() }
-        var peerClosed = WebSocketConnection(role: .server)
+        #expect(throws: WSUsageError.connectionClosed) { try connection.sendText("x") }
+        #expect(throws: WSUsageError.connectionClosed) { try connection.sendBinary([1]) }
+        #expect(throws: WSUsageError.connectionClosed) { try connection.sendPing() }
+        #expect(throws: WSUsageError.connectionClosed) { try connection.sendClose() }
+        var peerClosed = WSConnection(role: .server)
         _ = peerClosed.receive(Self.closeFrame(code: 1000))
         _ = peerClosed.receive([])
-        #expect(throws: WebSocketUsageError.connectionClosed) { try peerClosed.sendText("x") }
-        #expect(throws: WebSocketUsageError.connectionClosed) { try peerClosed.sendClose() }
+        #expect(throws: WSUsageError.connectionClosed) { try peerClosed.sendText("x") }
+        #expect(throws: WSUsageError.connectionClosed) { try peerClosed.sendClose() }
     }
 
     @Test("replies to a message that arrived together with a close still precede the close echo")
     func repliesBeforeCloseEcho() throws {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let result = connection.receive(Self.clientFrame(0x81, "Hello") + Self.closeFrame(code: 1000))
         #expect(result.events == [.text("Hello"), .close(code: .normalClosure, reason: "")])
         #expect(connection.state == .closed)
         let echo = try connection.sendText("Hello")
         #expect(echo == [0x81, 0x05] + CodecFixtures.hello)
-        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendClose() }
+        #expect(throws: WSUsageError.connectionClosed) { try connection.sendClose() }
         #expect(result.output == [0x88, 0x02, 0x03, 0xE8])
         _ = connection.receiveEndOfStream()
-        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendText("late") }
+        #expect(throws: WSUsageError.connectionClosed) { try connection.sendText("late") }
     }
 
     @Test("replies to a message that arrived just before a violation still precede the failing close")
     func repliesBeforeFailure() throws {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let bytes =
             Self.clientFrame(0x81, "Hello, world!") + Self.clientFrame(0xA1, "Hello, world!")
             + Self.clientFrame(0x89, "")
         let result = connection.receive(bytes)
         #expect(
-            result.events == [.text("Hello, world!"), .protocolError(WebSocketProtocolError(.reservedBitsSet(.rsv2)))])
+            result.events == [.text("Hello, world!"), .protocolError(WSProtocolError(.reservedBitsSet(.rsv2)))])
         #expect(try connection.sendText("Hello, world!").count == 15)
         #expect(Self.closeCode(in: result.output) == 1002)
-        #expect(connection.receive([]) == WebSocketReceiveResult())
-        #expect(throws: WebSocketUsageError.connectionClosed) { try connection.sendText("late") }
+        #expect(connection.receive([]) == WSReceiveResult())
+        #expect(throws: WSUsageError.connectionClosed) { try connection.sendText("late") }
     }
 
     @Test("refuses to send invalid close codes, long reasons and long control payloads")
     func refusesInvalidSends() {
-        var connection = WebSocketConnection(role: .server)
-        #expect(throws: WebSocketUsageError.invalidCloseCode(1006)) { try connection.sendClose(code: .abnormalClosure) }
-        #expect(throws: WebSocketUsageError.closeReasonTooLong(byteCount: 200)) {
+        var connection = WSConnection(role: .server)
+        #expect(throws: WSUsageError.invalidCloseCode(1006)) { try connection.sendClose(code: .abnormalClosure) }
+        #expect(throws: WSUsageError.closeReasonTooLong(byteCount: 200)) {
             try connection.sendClose(reason: String(repeating: "x", count: 200))
         }
-        #expect(throws: WebSocketUsageError.controlPayloadTooLong(byteCount: 126)) {
+        #expect(throws: WSUsageError.controlPayloadTooLong(byteCount: 126)) {
             try connection.sendPing([UInt8](repeating: 0, count: 126))
         }
-        #expect(throws: WebSocketUsageError.invalidUTF8) { try connection.sendText(utf8: [0xFF]) }
+        #expect(throws: WSUsageError.invalidUTF8) { try connection.sendText(utf8: [0xFF]) }
         #expect(connection.state == .open)
     }
 
     @Test("reports an abnormal closure (1006) when the stream ends without a close")
     func endOfStreamIsAbnormal() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let result = connection.receiveEndOfStream()
         #expect(result.events == [.close(code: .abnormalClosure, reason: "")])
         #expect(result.output == [])
         #expect(result.shouldCloseTransport)
         #expect(connection.state == .closed)
-        #expect(connection.receiveEndOfStream() == WebSocketReceiveResult())
+        #expect(connection.receiveEndOfStream() == WSReceiveResult())
     }
 
     @Test("reports nothing at the end of the stream after a clean close")
     func endOfStreamAfterCleanClose() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         _ = connection.receive(Self.closeFrame(code: 1000))
-        #expect(connection.receiveEndOfStream() == WebSocketReceiveResult())
+        #expect(connection.receiveEndOfStream() == WSReceiveResult())
     }
 
     // MARK: Violations
@@ -197,7 +197,7 @@ struct WebSocketConnectionTests {
     struct Violation: Sendable, CustomTestStringConvertible {
         let name: String
         let bytes: [UInt8]
-        let kind: WebSocketProtocolError.Kind
+        let kind: WSProtocolError.Kind
         let code: UInt16
         var testDescription: String { name }
     }
@@ -228,29 +228,29 @@ struct WebSocketConnectionTests {
 
     @Test("fails the connection with the error's close code", arguments: violations)
     func failsWithCloseCode(_ violation: Violation) throws {
-        var connection = WebSocketConnection(role: .server, configuration: WebSocketConfiguration(maxMessageSize: 1000))
+        var connection = WSConnection(role: .server, configuration: WSConfiguration(maxMessageSize: 1000))
         let result = connection.receive(violation.bytes)
-        #expect(result.events == [.protocolError(WebSocketProtocolError(violation.kind))])
+        #expect(result.events == [.protocolError(WSProtocolError(violation.kind))])
         #expect(Self.closeCode(in: result.output) == violation.code)
         let frames = try CodecFixtures.readFrames([result.output], role: .client).get()
         #expect(frames.count == 1)
-        let payload = try WebSocketClosePayload(parsing: try #require(frames.first).payload)
-        #expect(payload.reason == WebSocketProtocolError(violation.kind).description)
+        let payload = try WSClosePayload(parsing: try #require(frames.first).payload)
+        #expect(payload.reason == WSProtocolError(violation.kind).description)
         #expect(result.shouldCloseTransport)
         #expect(connection.state == .closed)
-        #expect(connection.receive(Self.clientFrame(0x81, "after")) == WebSocketReceiveResult())
+        #expect(connection.receive(Self.clientFrame(0x81, "after")) == WSReceiveResult())
     }
 
     @Test("delivers the events before a violation, then stops reading")
     func eventsBeforeViolationAreKept() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let bytes =
             Self.clientFrame(0x81, "first") + Self.clientFrame(0x89, "p") + [0x81, 0x00]
             + Self.clientFrame(0x81, "never")
         let result = connection.receive(bytes)
         #expect(
             result.events == [
-                .text("first"), .ping([0x70]), .protocolError(WebSocketProtocolError(.unmaskedFrameFromClient)),
+                .text("first"), .ping([0x70]), .protocolError(WSProtocolError(.unmaskedFrameFromClient)),
             ])
         #expect(Array(result.output[..<3]) == [0x8A, 0x01, 0x70])
         #expect(Self.closeCode(in: Array(result.output[3...])) == 1002)
@@ -258,20 +258,20 @@ struct WebSocketConnectionTests {
 
     @Test("fails fast on invalid UTF-8 inside a frame that has not fully arrived")
     func failsFastMidFrame() {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         let payload = Array("valid prefix".utf8) + [0xF5] + [UInt8](repeating: 0x61, count: 100)
         let bytes = Self.clientFrame(0x81, payload)
         let result = connection.receive(Array(bytes[..<(6 + 13)]))
-        #expect(result.events == [.protocolError(WebSocketProtocolError(.invalidUTF8))])
+        #expect(result.events == [.protocolError(WSProtocolError(.invalidUTF8))])
         #expect(Self.closeCode(in: result.output) == 1007)
     }
 
     @Test("a violation after sending close closes the transport without another close frame")
     func violationWhileClosing() throws {
-        var connection = WebSocketConnection(role: .server)
+        var connection = WSConnection(role: .server)
         _ = try connection.sendClose()
         let result = connection.receive([0x81, 0x00])
-        #expect(result.events == [.protocolError(WebSocketProtocolError(.unmaskedFrameFromClient))])
+        #expect(result.events == [.protocolError(WSProtocolError(.unmaskedFrameFromClient))])
         #expect(result.output == [])
         #expect(result.shouldCloseTransport)
     }
@@ -280,7 +280,7 @@ struct WebSocketConnectionTests {
 
     @Test("the client role masks what it sends and reads unmasked frames")
     func clientRole() throws {
-        var client = WebSocketConnection(role: .client)
+        var client = WSConnection(role: .client)
         let bytes = try client.sendText("Hello")
         #expect(bytes[0] == 0x81 && bytes[1] == 0x85)
         #expect(try CodecFixtures.readFrames([bytes], role: .server).get().map(\.payload) == [CodecFixtures.hello])
@@ -291,23 +291,23 @@ struct WebSocketConnectionTests {
         #expect(pong.first?.maskingKey != nil)
         #expect(pong.first?.payload == [0x68, 0x69])
         let masked = client.receive(Self.clientFrame(0x81, "x"))
-        #expect(masked.events == [.protocolError(WebSocketProtocolError(.maskedFrameFromServer))])
+        #expect(masked.events == [.protocolError(WSProtocolError(.maskedFrameFromServer))])
     }
 
     @Test("a client and a server talk to each other through their bytes")
     func clientServerConversation() throws {
-        var client = WebSocketConnection(role: .client)
-        var server = WebSocketConnection(role: .server)
+        var client = WSConnection(role: .client)
+        var server = WSConnection(role: .server)
         let toServer = try client.sendText("question") + client.sendBinary([9, 9]) + client.sendPing([1])
         let atServer = server.receive(toServer)
         #expect(atServer.events == [.text("question"), .binary([9, 9]), .ping([1])])
         let toClient = try server.sendText("answer") + atServer.output
         #expect(client.receive(toClient).events == [.text("answer"), .pong([1])])
-        let close = try client.sendClose(code: WebSocketCloseCode(4000), reason: "done")
+        let close = try client.sendClose(code: WSCloseCode(4000), reason: "done")
         let serverClose = server.receive(close)
-        #expect(serverClose.events == [.close(code: WebSocketCloseCode(4000), reason: "done")])
+        #expect(serverClose.events == [.close(code: WSCloseCode(4000), reason: "done")])
         let clientClose = client.receive(serverClose.output)
-        #expect(clientClose.events == [.close(code: WebSocketCloseCode(4000), reason: "")])
+        #expect(clientClose.events == [.close(code: WSCloseCode(4000), reason: "")])
         #expect(client.state == .closed && server.state == .closed)
     }
 
@@ -316,18 +316,18 @@ struct WebSocketConnectionTests {
         let bytes =
             Self.clientFrame(0x01, "Hel") + Self.clientFrame(0x89, "p") + Self.clientFrame(0x80, "lo €")
             + Self.clientFrame(0x82, [UInt8](repeating: 3, count: 130)) + Self.closeFrame(code: 1000, reason: "ok")
-        var reference = WebSocketConnection(role: .server)
+        var reference = WSConnection(role: .server)
         let expected = reference.receive(bytes)
         #expect(expected.events.count == 4)
         for point in 0...bytes.count {
-            var connection = WebSocketConnection(role: .server)
+            var connection = WSConnection(role: .server)
             #expect(CodecFixtures.run(&connection, [Array(bytes[..<point]), Array(bytes[point...])]) == expected)
         }
-        var byteByByte = WebSocketConnection(role: .server)
+        var byteByByte = WSConnection(role: .server)
         #expect(CodecFixtures.run(&byteByByte, bytes.map { [$0] }) == expected)
         var generator = SeededGenerator(seed: 99)
         for _ in 0..<50 {
-            var connection = WebSocketConnection(role: .server)
+            var connection = WSConnection(role: .server)
             let chunks = CodecFixtures.split(
                 bytes, at: CodecFixtures.randomSplitPoints(count: bytes.count, using: &generator))
             #expect(CodecFixtures.run(&connection, chunks) == expected)

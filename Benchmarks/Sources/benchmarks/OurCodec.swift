@@ -18,7 +18,7 @@ enum OurCodec {
         func run(_ iterations: Int) throws -> Int {
             var handedOut = 0
             for _ in 0..<iterations {
-                var decoder = WebSocketFrameDecoder(role: .server, maxFrameSize: maxFrameSize)
+                var decoder = WSFrameDecoder(role: .server, maxFrameSize: maxFrameSize)
                 let result = wire.withUnsafeBytes { decodeAll(&decoder, from: $0) }
                 handedOut &+= try result.get()
             }
@@ -29,9 +29,9 @@ enum OurCodec {
         /// non-throwing (a throwing one crashes the 6.3.1 optimizer here).
         @inline(never)
         func decodeAll(
-            _ decoder: inout WebSocketFrameDecoder,
+            _ decoder: inout WSFrameDecoder,
             from buffer: UnsafeRawBufferPointer
-        ) -> Result<Int, WebSocketProtocolError> {
+        ) -> Result<Int, WSProtocolError> {
             var input = buffer
             var payload: [UInt8] = []
             var handedOut = 0
@@ -66,7 +66,7 @@ enum OurCodec {
     /// the header and the masked payload, as NIO's masked path also copies the payload.
     final class Encoding {
         let payload: [UInt8]
-        let header = UnsafeMutableRawBufferPointer.allocate(byteCount: WebSocketFrameHeader.maxLength, alignment: 8)
+        let header = UnsafeMutableRawBufferPointer.allocate(byteCount: WSFrameHeader.maxLength, alignment: 8)
         var checksum = 0
 
         init?(payload: [UInt8]) {
@@ -79,17 +79,17 @@ enum OurCodec {
 
         func run(_ iterations: Int, masked: Bool) -> Int {
             if masked {
-                let encoder = WebSocketFrameEncoder(role: .client)
+                let encoder = WSFrameEncoder(role: .client)
                 payload.withUnsafeBytes { source in
                     for index in 0..<iterations {
-                        let key = WebSocketMaskingKey(Fixtures.maskKey(index))
+                        let key = WSMaskingKey(Fixtures.maskKey(index))
                         let frame = encoder.encode(opcode: .binary, payload: source, maskingKey: key)
                         checksum &+= frame.count
                         blackHole(frame)
                     }
                 }
             } else {
-                let encoder = WebSocketFrameEncoder(role: .server)
+                let encoder = WSFrameEncoder(role: .server)
                 for _ in 0..<iterations {
                     let written = encoder.header(opcode: .binary, payloadLength: payload.count).write(to: header)
                     checksum &+= written &+ payload.count
@@ -103,7 +103,7 @@ enum OurCodec {
 
     static let hasUnmask = true
     static func unmask(_ bytes: UnsafeMutableRawBufferPointer, key: (UInt8, UInt8, UInt8, UInt8)) {
-        WebSocketMasking.mask(bytes, with: WebSocketMaskingKey(key.0, key.1, key.2, key.3))
+        WSMasking.mask(bytes, with: WSMaskingKey(key.0, key.1, key.2, key.3))
     }
 
     static let hasUTF8Validator = true

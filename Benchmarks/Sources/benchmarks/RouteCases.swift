@@ -16,11 +16,11 @@ enum RouteCases {
         return try await measurePair(ours: await routeOurs(message), peer: try routePeer(message))
     }
 
-    /// Our `Router`: the `JSONScanner` finds `action` (checking the whole message is well-formed JSON),
+    /// Our `MessageRouter`: the `JSONScanner` finds `action` (checking the whole message is well-formed JSON),
     /// then the handler registered for it runs.
     @inline(never)
     static func routeOurs(_ message: [UInt8]) async -> Workload {
-        var router = Router()
+        var router = MessageRouter()
         router.on("publish") { context in
             blackHole(context.action)
             return nil

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The pub/sub API of one server: a ``Router`` with built-in `subscribe` and `unsubscribe` routes,
+/// The pub/sub API of one server: a ``MessageRouter`` with built-in `subscribe` and `unsubscribe` routes,
 /// wired to the stores, the authorization hooks and an observer.
 ///
 /// A host (a SwiftNIO server, a serverless function behind an API gateway) calls four methods, one
@@ -33,7 +33,7 @@ public struct PubSubGateway: Sendable {
     public typealias SubscriptionAuthorizer = @Sendable (Connection, EntityID) async throws -> SubscriptionDecision
 
     /// The router, with the built-in routes added.
-    public let router: Router
+    public let router: MessageRouter
     /// Where connection records live.
     public let connections: any ConnectionStore
     /// Where subscriptions live.
@@ -56,7 +56,7 @@ public struct PubSubGateway: Sendable {
     ///   - observer: Receives a ``PubSubEvent`` for everything that happens; with `nil`, no event is built.
     ///   - now: The clock for `connectedAt` and `lastActiveAt`; tests inject a fixed one.
     public init(
-        router: Router = Router(),
+        router: MessageRouter = MessageRouter(),
         connections: any ConnectionStore,
         subscriptions: any SubscriptionStore,
         configuration: Configuration = Configuration(),
@@ -173,12 +173,12 @@ public struct PubSubGateway: Sendable {
         do {
             removed = try await connections.remove(id)
         } catch {
-            emit(.routeFailed(id, route: Router.disconnectRoute, reason: "the connection store failed: \(error)"))
+            emit(.routeFailed(id, route: MessageRouter.disconnectRoute, reason: "the connection store failed: \(error)"))
         }
         do {
             subscriptionsRemoved = try await subscriptions.removeAll(for: id)
         } catch {
-            emit(.routeFailed(id, route: Router.disconnectRoute, reason: "the subscription store failed: \(error)"))
+            emit(.routeFailed(id, route: MessageRouter.disconnectRoute, reason: "the subscription store failed: \(error)"))
         }
         guard removed != nil || subscriptionsRemoved > 0 else { return }
         emit(.connectionClosed(id, subscriptionsRemoved: subscriptionsRemoved))
@@ -186,7 +186,7 @@ public struct PubSubGateway: Sendable {
         do {
             try await router.disconnected(removed)
         } catch {
-            emit(.routeFailed(id, route: Router.disconnectRoute, reason: "the $disconnect handler failed: \(error)"))
+            emit(.routeFailed(id, route: MessageRouter.disconnectRoute, reason: "the $disconnect handler failed: \(error)"))
         }
     }
 

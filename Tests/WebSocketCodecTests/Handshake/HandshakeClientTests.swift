@@ -7,13 +7,13 @@ struct HandshakeClientTests {
     /// accept value.
     static func rfcClient(
         subprotocols: [String] = [],
-        extensionOffers: [WebSocketExtensionOffer] = []
-    ) -> WebSocketClientHandshake {
+        extensionOffers: [WSExtensionOffer] = []
+    ) -> WSClientHandshake {
         // "the sample nonce" as two little-endian words, the order in which the handshake takes key bytes.
         var generator = HandshakeFixedGenerator(words: [
             UInt64(littleEndianBytes: Array("the samp".utf8)), UInt64(littleEndianBytes: Array("le nonce".utf8)),
         ])
-        return WebSocketClientHandshake(
+        return WSClientHandshake(
             host: "server.example.com",
             target: "/chat",
             subprotocols: subprotocols,
@@ -22,8 +22,8 @@ struct HandshakeClientTests {
         )
     }
 
-    static func response(_ lines: [String]) -> HTTPResponseHead {
-        var parser = HTTPResponseHeadParser()
+    static func response(_ lines: [String]) -> HTTP1ResponseHead {
+        var parser = HTTP1ResponseHeadParser()
         let text = lines.map { $0 + "\r\n" }.joined() + "\r\n"
         guard case .complete(let head, _) = try? parser.parse(Array(text.utf8)) else {
             preconditionFailure("fixture response does not parse: \(text)")
@@ -51,7 +51,7 @@ struct HandshakeClientTests {
 
     @Test func addsOriginExtensionsAndExtraHeaders() {
         var generator = HandshakeSeededGenerator(state: 1)
-        let client = WebSocketClientHandshake(
+        let client = WSClientHandshake(
             host: "127.0.0.1:9001",
             target: "/runCase?case=1&agent=swift",
             origin: "http://localhost",
@@ -68,47 +68,47 @@ struct HandshakeClientTests {
     }
 
     @Test func generatesFreshValidKeys() {
-        let first = WebSocketClientHandshake(host: "h")
-        let second = WebSocketClientHandshake(host: "h")
+        let first = WSClientHandshake(host: "h")
+        let second = WSClientHandshake(host: "h")
         #expect(first.key != second.key)
         #expect(first.key.utf8.count == 24)
         #expect(first.key.hasSuffix("=="))
         var seeded = HandshakeSeededGenerator(state: 42)
         var again = HandshakeSeededGenerator(state: 42)
         #expect(
-            WebSocketClientHandshake(host: "h", generator: &seeded).key
-                == WebSocketClientHandshake(host: "h", generator: &again).key
+            WSClientHandshake(host: "h", generator: &seeded).key
+                == WSClientHandshake(host: "h", generator: &again).key
         )
     }
 
     @Test func requestIsAcceptedByTheServerRole() throws {
         var generator = HandshakeSeededGenerator(state: 7)
-        let client = WebSocketClientHandshake(
+        let client = WSClientHandshake(
             host: "localhost:8080",
             subprotocols: ["chat", "websocket"],
             generator: &generator
         )
-        var requestParser = HTTPRequestHeadParser()
+        var requestParser = HTTP1RequestHeadParser()
         guard case .complete(let request, _) = try requestParser.parse(client.requestBytes) else {
             Issue.record("the request should parse")
             return
         }
-        let server = WebSocketServerHandshake(configuration: .init(subprotocols: ["websocket"]))
+        let server = WSServerHandshake(configuration: .init(subprotocols: ["websocket"]))
         let result = server.respond(to: request)
-        var responseParser = HTTPResponseHeadParser()
+        var responseParser = HTTP1ResponseHeadParser()
         guard case .complete(let response, let consumed) = try responseParser.parse(result.response) else {
             Issue.record("the response should parse")
             return
         }
         #expect(consumed == result.response.count)
-        #expect(try client.validate(response) == WebSocketHandshakeAgreement(subprotocol: "websocket"))
+        #expect(try client.validate(response) == WSHandshakeAgreement(subprotocol: "websocket"))
     }
 
     @Test func validatesCorrectResponse() throws {
         let client = Self.rfcClient(subprotocols: ["chat", "superchat"])
         let agreement = try client.validate(Self.response(Self.goodLines + ["Sec-WebSocket-Protocol: chat"]))
-        #expect(agreement == WebSocketHandshakeAgreement(subprotocol: "chat", extensions: []))
-        #expect(try client.validate(Self.response(Self.goodLines)) == WebSocketHandshakeAgreement())
+        #expect(agreement == WSHandshakeAgreement(subprotocol: "chat", extensions: []))
+        #expect(try client.validate(Self.response(Self.goodLines)) == WSHandshakeAgreement())
     }
 
     @Test func acceptsTokensInAnyCase() throws {
@@ -116,7 +116,7 @@ struct HandshakeClientTests {
             "HTTP/1.1 101 Whatever", "upgrade: WEBSOCKET", "connection: keep-alive, upgrade",
             "sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
         ]
-        #expect(try Self.rfcClient().validate(Self.response(lines)) == WebSocketHandshakeAgreement())
+        #expect(try Self.rfcClient().validate(Self.response(lines)) == WSHandshakeAgreement())
     }
 
     @Test func acceptsOfferedExtension() throws {
@@ -136,7 +136,7 @@ struct HandshakeClientTests {
         arguments: [
             (
                 ["HTTP/1.1 200 OK", "Content-Length: 0"],
-                WebSocketHandshakeError.unexpectedStatus(HTTPStatus(code: 200, reasonPhrase: "OK"))
+                WSHandshakeError.unexpectedStatus(HTTP1Status(code: 200, reasonPhrase: "OK"))
             ),
             (["HTTP/1.1 403 Forbidden"], .unexpectedStatus(.forbidden)),
             (
@@ -184,7 +184,7 @@ struct HandshakeClientTests {
             ),
         ]
     )
-    func rejectsBadResponse(lines: [String], error: WebSocketHandshakeError) {
+    func rejectsBadResponse(lines: [String], error: WSHandshakeError) {
         let client = Self.rfcClient(subprotocols: ["chat", "websocket"])
         #expect(throws: error) {
             try client.validate(Self.response(lines))
@@ -192,15 +192,15 @@ struct HandshakeClientTests {
     }
 
     @Test func rejectsSubprotocolWhenNoneOffered() {
-        #expect(throws: WebSocketHandshakeError.subprotocolNotOffered("chat")) {
+        #expect(throws: WSHandshakeError.subprotocolNotOffered("chat")) {
             try Self.rfcClient().validate(Self.response(Self.goodLines + ["Sec-WebSocket-Protocol: chat"]))
         }
     }
 
     @Test func clientOnlyErrorsHaveNoStatus() {
-        #expect(WebSocketHandshakeError.missingAccept.status == nil)
-        #expect(WebSocketHandshakeError.unexpectedStatus(.ok).status == nil)
-        #expect(WebSocketHandshakeError.missingAccept.reason == "The response has no Sec-WebSocket-Accept header.")
+        #expect(WSHandshakeError.missingAccept.status == nil)
+        #expect(WSHandshakeError.unexpectedStatus(.ok).status == nil)
+        #expect(WSHandshakeError.missingAccept.reason == "The response has no Sec-WebSocket-Accept header.")
     }
 }
 

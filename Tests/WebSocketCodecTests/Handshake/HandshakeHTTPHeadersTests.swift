@@ -4,7 +4,7 @@ import WebSocketCodec
 @Suite("HTTP headers and heads")
 struct HandshakeHTTPHeadersTests {
     @Test func looksUpNamesCaseInsensitively() {
-        let headers: HTTPHeaders = [
+        let headers: HTTP1Headers = [
             "Content-Length": "12", "content-length": "13", "Connection": "keep-alive, Upgrade",
         ]
         #expect(headers["CONTENT-LENGTH"] == "12")
@@ -16,7 +16,7 @@ struct HandshakeHTTPHeadersTests {
     }
 
     @Test func replacesAndRemovesEveryFieldOfAName() {
-        var headers: HTTPHeaders = ["A": "1", "B": "2", "a": "3"]
+        var headers: HTTP1Headers = ["A": "1", "B": "2", "a": "3"]
         headers.replaceOrAdd(name: "a", value: "9")
         #expect(headers.fields == [.init(name: "A", value: "9"), .init(name: "B", value: "2")])
         headers.replaceOrAdd(name: "C", value: "4")
@@ -26,17 +26,17 @@ struct HandshakeHTTPHeadersTests {
     }
 
     @Test func encodesRequestHeadExactly() {
-        let head = HTTPRequestHead(method: "GET", target: "/stats", headers: ["Host": "localhost:8080"])
+        let head = HTTP1RequestHead(method: "GET", target: "/stats", headers: ["Host": "localhost:8080"])
         #expect(head.encoded() == Array("GET /stats HTTP/1.1\r\nHost: localhost:8080\r\n\r\n".utf8))
     }
 
     @Test func encodesResponseWithBodyExactly() {
-        let head = HTTPResponseHead(status: .ok, headers: ["Content-Length": "2"])
+        let head = HTTP1ResponseHead(status: .ok, headers: ["Content-Length": "2"])
         #expect(head.encoded(body: Array("{}".utf8)) == Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".utf8))
     }
 
     @Test func cannotInjectHeaderLinesWhenEncoding() {
-        let head = HTTPResponseHead(
+        let head = HTTP1ResponseHead(
             status: .ok,
             headers: ["X-Value": "a\r\nSet-Cookie: evil", "Bad Name": "x", "X-Nul": "a\u{0}b"]
         )

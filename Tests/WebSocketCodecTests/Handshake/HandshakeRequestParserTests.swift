@@ -9,9 +9,9 @@ struct HandshakeRequestParserTests {
     /// Feeds chunks in order until the head is complete; returns it with every byte after it.
     static func feed(
         _ chunks: [ArraySlice<UInt8>],
-        maximumHeadSize: Int = HTTPRequestHeadParser.defaultMaximumHeadSize
-    ) throws -> (head: HTTPRequestHead, rest: [UInt8])? {
-        var parser = HTTPRequestHeadParser(maximumHeadSize: maximumHeadSize)
+        maximumHeadSize: Int = HTTP1RequestHeadParser.defaultMaximumHeadSize
+    ) throws -> (head: HTTP1RequestHead, rest: [UInt8])? {
+        var parser = HTTP1RequestHeadParser(maximumHeadSize: maximumHeadSize)
         for (index, chunk) in chunks.enumerated() {
             if case .complete(let head, let consumed) = try parser.parse(chunk) {
                 #expect(consumed >= 0 && consumed <= chunk.count)
@@ -33,7 +33,7 @@ struct HandshakeRequestParserTests {
         #expect(head.headers["host"] == "server.example.com")
         #expect(head.headers["SEC-WEBSOCKET-KEY"] == "dGhlIHNhbXBsZSBub25jZQ==")
         #expect(head.headers.listElements(for: "sec-websocket-protocol") == ["chat", "superchat"])
-        #expect(head.headers.fields.first == HTTPHeaders.Field(name: "Host", value: "server.example.com"))
+        #expect(head.headers.fields.first == HTTP1Headers.Field(name: "Host", value: "server.example.com"))
     }
 
     @Test func givesSameResultAtEverySplitPoint() throws {
@@ -50,7 +50,7 @@ struct HandshakeRequestParserTests {
     @Test func givesSameResultByteByByte() throws {
         let head = Array(HandshakeFixtures.rfcRequest.utf8)
         let bytes = head + Self.trailingFrame
-        var parser = HTTPRequestHeadParser()
+        var parser = HTTP1RequestHeadParser()
         for (index, byte) in bytes.enumerated() {
             let result = try parser.parse(CollectionOfOne(byte))
             if index < head.count - 1 {
@@ -67,7 +67,7 @@ struct HandshakeRequestParserTests {
         let first = "POST /events HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n"
         let second = "GET /stats HTTP/1.1\r\nHost: a\r\n\r\n"
         let bytes = Array((first + "{}" + second).utf8)
-        var parser = HTTPRequestHeadParser()
+        var parser = HTTP1RequestHeadParser()
         guard case .complete(let post, let consumed) = try parser.parse(bytes) else {
             Issue.record("the first head should be complete")
             return
@@ -198,9 +198,9 @@ struct HandshakeRequestParserTests {
     }
 
     @Test func rejectsMalformedLineBeforeTheHeadEnds() throws {
-        var parser = HTTPRequestHeadParser()
+        var parser = HTTP1RequestHeadParser()
         #expect(try parser.parse(Array("GET / HTTP/1.1\r\n".utf8)) == .needMoreData)
-        #expect(throws: HTTPHeadError.malformedHeaderLine(reason: "A header line has no colon.")) {
+        #expect(throws: HTTP1HeadError.malformedHeaderLine(reason: "A header line has no colon.")) {
             try parser.parse(Array("no colon here\r\n".utf8))
         }
     }
@@ -221,14 +221,14 @@ struct HandshakeRequestParserTests {
 
     @Test func rejectsOversizedHeadWhileBytesArriveWith431() throws {
         // A head that never ends: the limit must trip from the size alone, long before any CRLFCRLF.
-        var parser = HTTPRequestHeadParser()
-        let limit = HTTPRequestHeadParser.defaultMaximumHeadSize
+        var parser = HTTP1RequestHeadParser()
+        let limit = HTTP1RequestHeadParser.defaultMaximumHeadSize
         #expect(parser.maximumHeadSize == 16_384)
         #expect(try parser.parse(Array("GET / HTTP/1.1\r\nHost: a\r\n".utf8)) == .needMoreData)
         let line = Array("X-Padding: \(String(repeating: "p", count: 87))\r\n".utf8)
         #expect(line.count == 100)
         var fed = 26
-        var thrown: HTTPHeadError?
+        var thrown: HTTP1HeadError?
         while fed <= limit + line.count {
             do {
                 #expect(try parser.parse(line) == .needMoreData)
@@ -243,7 +243,7 @@ struct HandshakeRequestParserTests {
         #expect(thrown?.status == .requestHeaderFieldsTooLarge)
         #expect(thrown?.status.code == 431)
         // The parser stays failed: the stream position of the next message is unknown.
-        #expect(throws: HTTPHeadError.headTooLarge(limit: limit)) {
+        #expect(throws: HTTP1HeadError.headTooLarge(limit: limit)) {
             try parser.parse(Array("\r\n".utf8))
         }
     }

@@ -3,8 +3,8 @@ import WebSocketCodec
 
 @Suite("HTTP response head parser")
 struct HandshakeResponseParserTests {
-    static func parse(_ text: String, maximumHeadSize: Int = 16_384) throws -> (HTTPResponseHead, Int)? {
-        var parser = HTTPResponseHeadParser(maximumHeadSize: maximumHeadSize)
+    static func parse(_ text: String, maximumHeadSize: Int = 16_384) throws -> (HTTP1ResponseHead, Int)? {
+        var parser = HTTP1ResponseHeadParser(maximumHeadSize: maximumHeadSize)
         guard case .complete(let head, let consumed) = try parser.parse(Array(text.utf8)) else { return nil }
         return (head, consumed)
     }
@@ -23,9 +23,9 @@ struct HandshakeResponseParserTests {
         let bytes = Array(HandshakeFixtures.rfcResponse.utf8) + frame
         let expected = try #require(try Self.parse(HandshakeFixtures.rfcResponse)).0
         for split in 0...bytes.count {
-            var parser = HTTPResponseHeadParser()
+            var parser = HTTP1ResponseHeadParser()
             var rest: [UInt8]?
-            var head: HTTPResponseHead?
+            var head: HTTP1ResponseHead?
             if case .complete(let parsed, let consumed) = try parser.parse(bytes[..<split]) {
                 head = parsed
                 rest = Array(bytes[consumed..<split]) + bytes[split...]
@@ -50,7 +50,7 @@ struct HandshakeResponseParserTests {
     )
     func parsesStatusLine(text: String, code: Int, reason: String) throws {
         let (head, _) = try #require(try Self.parse(text))
-        #expect(head.status == HTTPStatus(code: code, reasonPhrase: reason))
+        #expect(head.status == HTTP1Status(code: code, reasonPhrase: reason))
     }
 
     @Test(
@@ -68,13 +68,13 @@ struct HandshakeResponseParserTests {
         #expect {
             try Self.parse(text)
         } throws: { error in
-            guard case .malformedStartLine = error as? HTTPHeadError else { return false }
+            guard case .malformedStartLine = error as? HTTP1HeadError else { return false }
             return true
         }
     }
 
     @Test func enforcesTheHeadSizeLimit() {
-        #expect(throws: HTTPHeadError.headTooLarge(limit: 20)) {
+        #expect(throws: HTTP1HeadError.headTooLarge(limit: 20)) {
             try Self.parse("HTTP/1.1 101 Switching Protocols\r\n\r\n", maximumHeadSize: 20)
         }
     }

@@ -3,17 +3,17 @@ import WebSocketCodec
 
 @Suite("Server opening handshake")
 struct HandshakeServerTests {
-    static let server = WebSocketServerHandshake()
+    static let server = WSServerHandshake()
 
     @Test func computesRFCSampleAcceptValue() {
         #expect(
-            WebSocketServerHandshake.acceptValue(forKey: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+            WSServerHandshake.acceptValue(forKey: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         )
     }
 
     @Test func answersRFCSampleRequestByteForByte() throws {
         let (request, _) = try #require(try HandshakeFixtures.parseRequest(Array(HandshakeFixtures.rfcRequest.utf8)))
-        let server = WebSocketServerHandshake(configuration: .init(subprotocols: ["chat"]))
+        let server = WSServerHandshake(configuration: .init(subprotocols: ["chat"]))
         let result = server.respond(to: request)
         #expect(
             result
@@ -30,7 +30,7 @@ struct HandshakeServerTests {
     }
 
     @Test func acceptsTokensInAnyCaseAndInLists() {
-        let request = HTTPRequestHead(
+        let request = HTTP1RequestHead(
             method: "GET",
             target: "/",
             headers: [
@@ -45,7 +45,7 @@ struct HandshakeServerTests {
     }
 
     @Test func addsConfiguredAndPerResponseHeaders() {
-        let server = WebSocketServerHandshake(
+        let server = WSServerHandshake(
             configuration: .init(subprotocols: ["websocket"], additionalResponseHeaders: ["Server": "pubsub"])
         )
         let result = server.respond(
@@ -64,7 +64,7 @@ struct HandshakeServerTests {
     @Test(
         "Rejects invalid upgrade requests",
         arguments: [
-            (HandshakeFixtures.request(method: "POST"), WebSocketHandshakeError.methodNotAllowed("POST")),
+            (HandshakeFixtures.request(method: "POST"), WSHandshakeError.methodNotAllowed("POST")),
             (HandshakeFixtures.request(method: "get"), .methodNotAllowed("get")),
             (HandshakeFixtures.request(version: .http10), .unsupportedHTTPVersion(.http10)),
             (HandshakeFixtures.request(removing: ["Host"]), .missingHost),
@@ -106,7 +106,7 @@ struct HandshakeServerTests {
             ),
         ]
     )
-    func rejectsInvalidRequest(request: HTTPRequestHead, error: WebSocketHandshakeError) throws {
+    func rejectsInvalidRequest(request: HTTP1RequestHead, error: WSHandshakeError) throws {
         let result = Self.server.respond(to: request)
         let status = try #require(error.status)
         let body = error.reason + "\n"
@@ -124,7 +124,7 @@ struct HandshakeServerTests {
     }
 
     @Test func mapsRejectionsToTheirStatusCodes() {
-        let cases: [(HTTPRequestHead, Int)] = [
+        let cases: [(HTTP1RequestHead, Int)] = [
             (HandshakeFixtures.request(method: "POST"), 405),
             (HandshakeFixtures.request(version: .http10), 400),
             (HandshakeFixtures.request(removing: ["Host"]), 400),
@@ -147,12 +147,12 @@ struct HandshakeServerTests {
         arguments: [["8"], ["12"], ["13, 8"], ["13", "13"], []]
     )
     func rejectsOtherVersionsWith426(versions: [String]) {
-        var added = HTTPHeaders()
+        var added = HTTP1Headers()
         for version in versions {
             added.add(name: "Sec-WebSocket-Version", value: version)
         }
         let request = HandshakeFixtures.request(removing: ["Sec-WebSocket-Version"], adding: added)
-        let error = WebSocketHandshakeError.unsupportedWebSocketVersion(
+        let error = WSHandshakeError.unsupportedWebSocketVersion(
             versions.isEmpty ? nil : versions.joined(separator: ", ")
         )
         let body = error.reason + "\n"
@@ -165,7 +165,7 @@ struct HandshakeServerTests {
     }
 
     @Test func answersParserErrorsWith431And400() {
-        let server = WebSocketServerHandshake(configuration: .init(additionalResponseHeaders: ["Server": "s"]))
+        let server = WSServerHandshake(configuration: .init(additionalResponseHeaders: ["Server": "s"]))
         let tooLarge = server.rejection(for: .invalidHead(.headTooLarge(limit: 16_384)))
         let body = "The request head is larger than 16384 bytes.\n"
         let expected =
@@ -180,11 +180,11 @@ struct HandshakeServerTests {
     }
 
     @Test func rejectsOversizedRequestFedInChunksBeforeItEnds() throws {
-        var parser = HTTPRequestHeadParser(maximumHeadSize: 1024)
+        var parser = HTTP1RequestHeadParser(maximumHeadSize: 1024)
         let start = Array(HandshakeFixtures.rfcRequest.utf8.dropLast(2))  // no final empty line yet
         #expect(try parser.parse(start) == .needMoreData)
         let filler = Array("X-Filler: \(String(repeating: "f", count: 50))\r\n".utf8)
-        var error: HTTPHeadError?
+        var error: HTTP1HeadError?
         for _ in 0..<100 where error == nil {
             do {
                 _ = try parser.parse(filler)
@@ -218,8 +218,8 @@ struct HandshakeServerTests {
         ] as [([String], [String], String?)]
     )
     func selectsSubprotocol(supported: [String], offered: [String], selected: String?) {
-        let server = WebSocketServerHandshake(configuration: .init(subprotocols: supported))
-        let added: HTTPHeaders = offered.isEmpty ? [:] : ["Sec-WebSocket-Protocol": offered.joined(separator: ", ")]
+        let server = WSServerHandshake(configuration: .init(subprotocols: supported))
+        let added: HTTP1Headers = offered.isEmpty ? [:] : ["Sec-WebSocket-Protocol": offered.joined(separator: ", ")]
         let result = server.respond(to: HandshakeFixtures.request(adding: added))
         guard case .accept(let response, let subprotocol, _) = result else {
             Issue.record("expected acceptance, got \(HandshakeFixtures.text(result))")
@@ -235,7 +235,7 @@ struct HandshakeServerTests {
     }
 
     @Test func selectsSubprotocolOfferedInTwoHeaderLines() {
-        let server = WebSocketServerHandshake(configuration: .init(subprotocols: ["websocket"]))
+        let server = WSServerHandshake(configuration: .init(subprotocols: ["websocket"]))
         let request = HandshakeFixtures.request(
             adding: ["Sec-WebSocket-Protocol": "chat", "Sec-WebSocket-Protocol": " superchat , websocket"]
         )
@@ -251,7 +251,7 @@ struct HandshakeServerTests {
     // MARK: Origin
 
     @Test func rejectsDisallowedOriginWith403() {
-        let server = WebSocketServerHandshake(
+        let server = WSServerHandshake(
             configuration: .init(originPolicy: .allowList(["https://app.example.com"]))
         )
         let allowed = server.respond(to: HandshakeFixtures.request(adding: ["Origin": "HTTPS://APP.example.com"]))
@@ -274,7 +274,7 @@ struct HandshakeServerTests {
     }
 
     @Test func rejectsMissingOriginWhenConfigured() {
-        let strict = WebSocketServerHandshake(
+        let strict = WSServerHandshake(
             configuration: .init(originPolicy: .allowList(["https://a.example"], allowsMissingOrigin: false))
         )
         guard case .reject(let error, _, _) = strict.respond(to: HandshakeFixtures.request()) else {
@@ -282,7 +282,7 @@ struct HandshakeServerTests {
             return
         }
         #expect(error == .originRejected(nil))
-        let custom = WebSocketOriginPolicy { $0?.hasSuffix(".example.com") ?? false }
+        let custom = WSOriginPolicy { $0?.hasSuffix(".example.com") ?? false }
         #expect(custom.allows("https://x.example.com"))
         #expect(!custom.allows(nil))
     }
@@ -290,7 +290,7 @@ struct HandshakeServerTests {
     // MARK: Extensions
 
     @Test func parsesExtensionOffers() throws {
-        let offers = try WebSocketExtensionOffer.parse(headerValues: [
+        let offers = try WSExtensionOffer.parse(headerValues: [
             "permessage-deflate; client_max_window_bits, permessage-deflate ;server_max_window_bits=10",
             "x-custom; name=\"quoted \\\"value\\\", with comma\", , other",
         ])
@@ -312,9 +312,9 @@ struct HandshakeServerTests {
     )
     func rejectsMalformedExtensionHeader(value: String) {
         #expect {
-            try WebSocketExtensionOffer.parse(headerValues: [value])
+            try WSExtensionOffer.parse(headerValues: [value])
         } throws: { error in
-            guard case .invalidExtensionHeader = error as? WebSocketHandshakeError else { return false }
+            guard case .invalidExtensionHeader = error as? WSHandshakeError else { return false }
             return true
         }
     }
@@ -330,7 +330,7 @@ struct HandshakeServerTests {
     }
 
     @Test func negotiatesExtensionsTheHostAcceptsAndOnlyOfferedOnes() {
-        let server = WebSocketServerHandshake(
+        let server = WSServerHandshake(
             configuration: .init(extensionNegotiator: { offers in
                 [.init(name: "x-unoffered")] + offers.filter { $0.name == "permessage-deflate" }.prefix(1)
             })
@@ -342,7 +342,7 @@ struct HandshakeServerTests {
             Issue.record("expected acceptance")
             return
         }
-        let deflate = WebSocketExtensionOffer(
+        let deflate = WSExtensionOffer(
             name: "permessage-deflate",
             parameters: [.init(name: "client_max_window_bits")]
         )
@@ -354,7 +354,7 @@ struct HandshakeServerTests {
     }
 
     @Test func recognisesUpgradeRequests() {
-        #expect(WebSocketServerHandshake.isUpgradeRequest(HandshakeFixtures.request()))
-        #expect(!WebSocketServerHandshake.isUpgradeRequest(HandshakeFixtures.request(removing: ["Upgrade"])))
+        #expect(WSServerHandshake.isUpgradeRequest(HandshakeFixtures.request()))
+        #expect(!WSServerHandshake.isUpgradeRequest(HandshakeFixtures.request(removing: ["Upgrade"])))
     }
 }

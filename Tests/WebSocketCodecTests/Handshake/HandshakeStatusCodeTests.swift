@@ -5,13 +5,13 @@ import WebSocketCodec
 struct HandshakeStatusCodeTests {
     @Test(arguments: ["000", "011", "099", "600", "999"])
     func rejectsStatusCodesOutsideTheFiveClasses(_ code: String) {
-        var parser = HTTPResponseHeadParser()
-        #expect(throws: HTTPHeadError.self) { try parser.parse(Array("HTTP/1.1 \(code) X\r\n\r\n".utf8)) }
+        var parser = HTTP1ResponseHeadParser()
+        #expect(throws: HTTP1HeadError.self) { try parser.parse(Array("HTTP/1.1 \(code) X\r\n\r\n".utf8)) }
     }
 
     @Test(arguments: [100, 101, 200, 426, 599])
     func acceptsStatusCodesInTheFiveClasses(_ code: Int) throws {
-        var parser = HTTPResponseHeadParser()
+        var parser = HTTP1ResponseHeadParser()
         let result = try parser.parse(Array("HTTP/1.1 \(code) X\r\n\r\n".utf8))
         guard case .complete(let head, _) = result else {
             Issue.record("the status line did not complete")

@@ -24,7 +24,7 @@ enum HandshakeFixtures {
         + "\r\n"
 
     /// The headers of a valid upgrade request, to be altered by rejection tests.
-    static let validHeaders: HTTPHeaders = [
+    static let validHeaders: HTTP1Headers = [
         "Host": "server.example.com",
         "Upgrade": "websocket",
         "Connection": "Upgrade",
@@ -35,10 +35,10 @@ enum HandshakeFixtures {
     /// A valid upgrade request with headers removed and then added.
     static func request(
         method: String = "GET",
-        version: HTTPVersion = .http11,
+        version: HTTP1Version = .http11,
         removing removed: [String] = [],
-        adding added: HTTPHeaders = [:]
-    ) -> HTTPRequestHead {
+        adding added: HTTP1Headers = [:]
+    ) -> HTTP1RequestHead {
         var headers = validHeaders
         for name in removed {
             headers.remove(name: name)
@@ -46,21 +46,21 @@ enum HandshakeFixtures {
         for field in added {
             headers.add(field)
         }
-        return HTTPRequestHead(method: method, target: "/chat", version: version, headers: headers)
+        return HTTP1RequestHead(method: method, target: "/chat", version: version, headers: headers)
     }
 
     /// Feeds `bytes` in one call and returns the head and the consumed count.
     static func parseRequest(
         _ bytes: [UInt8],
-        maximumHeadSize: Int = HTTPRequestHeadParser.defaultMaximumHeadSize
-    ) throws(HTTPHeadError) -> (head: HTTPRequestHead, consumed: Int)? {
-        var parser = HTTPRequestHeadParser(maximumHeadSize: maximumHeadSize)
+        maximumHeadSize: Int = HTTP1RequestHeadParser.defaultMaximumHeadSize
+    ) throws(HTTP1HeadError) -> (head: HTTP1RequestHead, consumed: Int)? {
+        var parser = HTTP1RequestHeadParser(maximumHeadSize: maximumHeadSize)
         guard case .complete(let head, let consumed) = try parser.parse(bytes) else { return nil }
         return (head, consumed)
     }
 
     /// Feeds `bytes` in one call to a fresh parser and returns the error it throws, if any.
-    static func requestError(_ text: String, maximumHeadSize: Int = 16_384) -> HTTPHeadError? {
+    static func requestError(_ text: String, maximumHeadSize: Int = 16_384) -> HTTP1HeadError? {
         do {
             _ = try parseRequest(Array(text.utf8), maximumHeadSize: maximumHeadSize)
             return nil
@@ -76,7 +76,7 @@ enum HandshakeFixtures {
     }
 
     /// The response text of a result, for readable failure messages.
-    static func text(_ result: WebSocketServerHandshakeResult) -> String {
+    static func text(_ result: WSServerHandshakeResult) -> String {
         String(decoding: result.response, as: UTF8.self)
     }
 }

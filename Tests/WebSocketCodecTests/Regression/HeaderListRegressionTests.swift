@@ -8,25 +8,25 @@ import WebSocketCodec
 @Suite("Regression: header list splitting")
 struct HeaderListRegressionTests {
     @Test func splitsAtCommaFollowedByCombiningMark() {
-        let headers: HTTPHeaders = ["Sec-WebSocket-Protocol": "chat,\u{301}superchat"]
+        let headers: HTTP1Headers = ["Sec-WebSocket-Protocol": "chat,\u{301}superchat"]
         #expect(headers.listElements(for: "Sec-WebSocket-Protocol") == ["chat", "\u{301}superchat"])
     }
 
     @Test func findsTokenAfterCommaPrecededByPrependCharacter() {
         // U+0600 ARABIC NUMBER SIGN is a grapheme "prepend" character: it joins the comma after it.
-        let headers: HTTPHeaders = ["Connection": "\u{600},Upgrade"]
+        let headers: HTTP1Headers = ["Connection": "\u{600},Upgrade"]
         #expect(headers.containsToken("upgrade", for: "Connection"))
     }
 
     @Test func serverNamesTheInvalidSubprotocolElement() {
-        let request = HTTPRequestHead(
+        let request = HTTP1RequestHead(
             method: "GET", target: "/",
             headers: [
                 "Host": "a", "Upgrade": "websocket", "Connection": "Upgrade",
                 "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13",
                 "Sec-WebSocket-Protocol": "chat,\u{301}superchat",
             ])
-        let result = WebSocketServerHandshake().respond(to: request)
+        let result = WSServerHandshake().respond(to: request)
         guard case .reject(let error, _, _) = result else {
             Issue.record("accepted a request with an invalid subprotocol: \(result)")
             return

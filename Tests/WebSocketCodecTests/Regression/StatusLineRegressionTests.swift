@@ -9,10 +9,10 @@ struct StatusLineRegressionTests {
     /// (or a status code outside 100...599 must not parse at all).
     @Test(arguments: ["HTTP/1.1 011 Switching Protocols\r\n\r\n", "HTTP/1.1 000\r\nUpgrade: websocket\r\n\r\n"])
     func parsedStatusLineRoundTripsThroughEncoding(_ response: String) throws {
-        var parser = HTTPResponseHeadParser()
+        var parser = HTTP1ResponseHeadParser()
         guard case .complete(let head, _)? = try? parser.parse(Array(response.utf8)) else { return }
         let encoded = head.encoded()
-        var again = HTTPResponseHeadParser()
+        var again = HTTP1ResponseHeadParser()
         #expect(try again.parse(encoded) == .complete(head, consumed: encoded.count))
     }
 }

@@ -18,7 +18,7 @@ struct GatewayConnectionTests {
     }
 
     @Test func attachesTheAuthorizersAttributes() async throws {
-        var router = Router()
+        var router = MessageRouter()
         router.onConnect { request in
             #expect(request.path == "/?room=7")
             return .accept(attributes: ["user": request.header("x-user") ?? "?"])
@@ -35,7 +35,7 @@ struct GatewayConnectionTests {
     }
 
     @Test func rejectsWhenTheAuthorizerRefuses() async {
-        var router = Router()
+        var router = MessageRouter()
         router.onConnect { _ in .unauthorized("missing token") }
         let fixture = GatewayFixture(router: router)
         #expect(
@@ -46,7 +46,7 @@ struct GatewayConnectionTests {
 
     @Test func rejectsWith500WhenTheAuthorizerThrows() async {
         struct Broken: Error {}
-        var router = Router()
+        var router = MessageRouter()
         router.onConnect { _ in throw Broken() }
         let fixture = GatewayFixture(router: router)
         #expect(
@@ -108,7 +108,7 @@ struct GatewayConnectionTests {
 
     @Test func disconnectingTwiceIsHarmless() async throws {
         let calls = CallCounter()
-        var router = Router()
+        var router = MessageRouter()
         router.onDisconnect { connection in
             #expect(connection.id == ConnectionID("c1"))
             calls.increment()

@@ -38,7 +38,7 @@ struct GatewayFixture {
     let gateway: PubSubGateway
 
     init(
-        router: Router = Router(),
+        router: MessageRouter = MessageRouter(),
         configuration: PubSubGateway.Configuration = .init(),
         authorizeSubscription: PubSubGateway.SubscriptionAuthorizer? = nil
     ) {

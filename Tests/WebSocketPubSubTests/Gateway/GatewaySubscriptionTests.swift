@@ -141,7 +141,7 @@ struct GatewaySubscriptionTests {
     }
 
     @Test func asksTheSubscriptionAuthorizer() async throws {
-        var router = Router()
+        var router = MessageRouter()
         router.onConnect { _ in .accept(attributes: ["role": "guest"]) }
         let fixture = GatewayFixture(router: router) { connection, entity in
             entity.rawValue.hasPrefix("secret") && connection.attributes["role"] != "member"
@@ -185,7 +185,7 @@ struct GatewaySubscriptionTests {
     }
 
     @Test func keepsUserRoutesAndDefault() async throws {
-        var router = Router()
+        var router = MessageRouter()
         router.on("subscribe") { _ in OutboundMessage(text: "mine") }
         router.on("ping") { _ in OutboundMessage(text: "pong") }
         router.onDefault { context in OutboundMessage(text: "default \(context.action)") }

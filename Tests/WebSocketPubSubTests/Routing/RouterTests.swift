@@ -2,12 +2,12 @@ import Foundation
 import Testing
 import WebSocketPubSub
 
-@Suite("Router")
+@Suite("MessageRouter")
 struct RouterTests {
     let connection = Connection(
         id: ConnectionID("c1"), connectedAt: Date(timeIntervalSince1970: 0), attributes: ["user": "ada"])
 
-    private func reply(_ router: Router, _ message: String) async -> String? {
+    private func reply(_ router: MessageRouter, _ message: String) async -> String? {
         let result = await router.route(utf8(message), from: connection)
         return result.reply.map { String(decoding: $0.bytes, as: UTF8.self) }
     }
@@ -55,19 +55,19 @@ struct RouterTests {
         ),
     ])
     func answersABadMessageWithAnExactErrorReply(_ message: String, expected: String) async {
-        #expect(await reply(Router(), message) == expected)
+        #expect(await reply(MessageRouter(), message) == expected)
     }
 
     @Test func answersTooDeepNestingWithAnErrorReply() async {
         let message = #"{"action":"x","a":"# + String(repeating: "[", count: 100_000)
         #expect(
-            await reply(Router(), message)
+            await reply(MessageRouter(), message)
                 == #"{"error":"invalid JSON: arrays and objects are nested deeper than 512 levels","code":"invalid_json"}"#
         )
     }
 
     @Test func givesARawHandlerItsContext() async throws {
-        var router = Router()
+        var router = MessageRouter()
         router.on("echo") { context in
             #expect(context.connection.attributes["user"] == "ada")
             #expect(context.connectionID == ConnectionID("c1"))
@@ -83,7 +83,7 @@ struct RouterTests {
     }
 
     @Test func routesOnAConfiguredKey() async {
-        var router = Router(actionKey: "type")
+        var router = MessageRouter(actionKey: "type")
         router.on("ping") { _ in OutboundMessage(text: "pong") }
         #expect(await reply(router, #"{"type":"ping","action":"other"}"#) == "pong")
         #expect(
@@ -92,20 +92,20 @@ struct RouterTests {
     }
 
     @Test func sendsUnknownActionsToACustomDefault() async {
-        var router = Router()
+        var router = MessageRouter()
         router.onDefault { context in OutboundMessage(text: "default got \(context.action) via \(context.route)") }
         let result = await router.route(utf8(#"{"action":"zzz"}"#), from: connection)
         #expect(result == .handled(route: "$default", reply: OutboundMessage(text: "default got zzz via $default")))
     }
 
     @Test func registeringDollarDefaultReplacesTheDefault() async {
-        var router = Router()
+        var router = MessageRouter()
         router.on("$default") { _ in OutboundMessage(text: "fallback") }
         #expect(await reply(router, #"{"action":"zzz"}"#) == "fallback")
     }
 
     @Test func allowsAHandlerWithoutReply() async {
-        var router = Router()
+        var router = MessageRouter()
         router.on("quiet") { _ in nil }
         #expect(
             await router.route(utf8(#"{"action":"quiet"}"#), from: connection) == .handled(route: "quiet", reply: nil))
@@ -116,8 +116,8 @@ struct RouterTests {
         var count: Int?
     }
 
-    private func chatRouter() -> Router {
-        var router = Router()
+    private func chatRouter() -> MessageRouter {
+        var router = MessageRouter()
         router.on("chat", as: Chat.self) { chat, context in
             try .json(["from": context.connection.attributes["user"] ?? "", "text": chat.text])
         }
@@ -155,7 +155,7 @@ struct RouterTests {
     struct Boom: Error {}
 
     @Test func answersAThrowingHandlerWithoutLeakingItsError() async throws {
-        var router = Router()
+        var router = MessageRouter()
         router.on("boom") { _ in throw Boom() }
         let result = await router.route(utf8(#"{"action":"boom"}"#), from: connection)
         guard case .failed(let route, let error) = result else {
@@ -170,18 +170,18 @@ struct RouterTests {
     }
 
     @Test func answersAThrownRouteErrorAsIs() async {
-        var router = Router()
+        var router = MessageRouter()
         router.on("kick") { _ in throw RouteError(code: "forbidden", message: "only \"admins\" may kick") }
         #expect(
             await reply(router, #"{"action":"kick"}"#) == #"{"error":"only \"admins\" may kick","code":"forbidden"}"#)
     }
 
     @Test func acceptsEveryHandshakeWithoutAnAuthorizer() async throws {
-        #expect(try await Router().authorize(ConnectRequest(id: ConnectionID("c1"))) == .accept())
+        #expect(try await MessageRouter().authorize(ConnectRequest(id: ConnectionID("c1"))) == .accept())
     }
 
     @Test func readsHeadersWithoutRegardToCase() async throws {
-        var router = Router()
+        var router = MessageRouter()
         router.onConnect { request in
             guard let token = request.header("x-token") else { return .unauthorized("missing X-Token") }
             return token == "secret" ? .accept(attributes: ["user": "ada"]) : .forbidden("bad token")
@@ -196,7 +196,7 @@ struct RouterTests {
     }
 
     @Test func replacesANonErrorRejectionStatusWith403() async throws {
-        var router = Router()
+        var router = MessageRouter()
         router.onConnect { _ in .reject(status: 200, reason: "no") }
         #expect(
             try await router.authorize(ConnectRequest(id: ConnectionID("c1"))) == .reject(status: 403, reason: "no"))

@@ -63,14 +63,14 @@ struct AutobahnClientMain {
     private static func session(
         _ options: Options,
         path: String,
-        onEvent: (WebSocketEvent, inout WebSocketConnection) throws -> [UInt8]
+        onEvent: (WSEvent, inout WSConnection) throws -> [UInt8]
     ) throws {
         let socket = try BlockingSocket(host: options.host, port: options.port)
-        let handshake = WebSocketClientHandshake(host: "\(options.host):\(options.port)", target: path)
+        let handshake = WSClientHandshake(host: "\(options.host):\(options.port)", target: path)
         try socket.write(handshake.requestBytes)
 
         var readBuffer = [UInt8](repeating: 0, count: 256 * 1024)
-        var parser = HTTPResponseHeadParser()
+        var parser = HTTP1ResponseHeadParser()
         var leftover: [UInt8] = []
         headLoop: while true {
             let count = try readBuffer.withUnsafeMutableBytes { try socket.read(into: $0) }
@@ -86,9 +86,9 @@ struct AutobahnClientMain {
             }
         }
 
-        var connection = WebSocketConnection(
+        var connection = WSConnection(
             role: .client,
-            configuration: WebSocketConfiguration(
+            configuration: WSConfiguration(
                 maxMessageSize: 64 * 1024 * 1024,
                 maxFrameSize: 64 * 1024 * 1024,
                 maxFramesPerMessage: 1 << 20,

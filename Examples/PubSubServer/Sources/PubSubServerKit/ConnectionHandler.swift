@@ -16,7 +16,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private enum Phase {
         case readingHead
-        case readingBody(HTTPRequestHead, expected: Int)
+        case readingBody(HTTP1RequestHead, expected: Int)
         /// A response or the `$connect` route is being worked out; bytes that arrive are kept.
         case waiting
         case webSocket
@@ -37,10 +37,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private let app: ServerApp
     private var phase = Phase.readingHead
     private var context: ChannelHandlerContext!
-    private var headParser: HTTPRequestHeadParser
+    private var headParser: HTTP1RequestHeadParser
     private var body = ByteBuffer()
     private var earlyBytes = ByteBuffer()
-    private var webSocket: WebSocketConnection?
+    private var webSocket: WSConnection?
     private var endpoint = Endpoint.pubSub
     private var connectionID: ConnectionID?
     private var remoteAddress = "unknown"
@@ -60,7 +60,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     init(app: ServerApp) {
         self.app = app
-        self.headParser = HTTPRequestHeadParser(maximumHeadSize: app.configuration.maxHeaderBytes)
+        self.headParser = HTTP1RequestHeadParser(maximumHeadSize: app.configuration.maxHeaderBytes)
         self.maxPendingOutboundBytes = app.configuration.maxPendingOutboundBytes
     }
 
@@ -181,7 +181,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: HTTP
 
     private func readHead(_ buffer: inout ByteBuffer) {
-        let step: HTTPHeadParseResult<HTTPRequestHead>
+        let step: HTTP1HeadParseResult<HTTP1RequestHead>
         do {
             step = try headParser.parse(buffer.readableBytesView)
         } catch {
@@ -194,7 +194,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         route(head, rest: &buffer)
     }
 
-    private func route(_ head: HTTPRequestHead, rest: inout ByteBuffer) {
+    private func route(_ head: HTTP1RequestHead, rest: inout ByteBuffer) {
         let path =
             head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
             ?? head.target
@@ -220,7 +220,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func startBody(_ head: HTTPRequestHead, rest: inout ByteBuffer) {
+    private func startBody(_ head: HTTP1RequestHead, rest: inout ByteBuffer) {
         if head.headers.contains(name: "transfer-encoding") {
             return respond(.error(411, "Length Required", "send the event with a Content-Length body"))
         }
@@ -243,7 +243,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if body.readableBytes >= length { finishBody(head, expected: length) }
     }
 
-    private func finishBody(_ head: HTTPRequestHead, expected: Int) {
+    private func finishBody(_ head: HTTP1RequestHead, expected: Int) {
         phase = .waiting
         let bytes = body.readBytes(length: expected) ?? []
         body = ByteBuffer()
@@ -270,7 +270,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     // MARK: WebSocket opening
 
-    private func upgrade(_ head: HTTPRequestHead) {
+    private func upgrade(_ head: HTTP1RequestHead) {
         let handshake = app.handshake.respond(to: head)
         guard case .accept(let response, let subprotocol, _) = handshake else {
             writeAndClose(ByteBuffer(bytes: handshake.response))
@@ -294,7 +294,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var subprotocol: String?
     }
 
-    private func openPubSubSession(_ accepted: Acceptance, head: HTTPRequestHead) {
+    private func openPubSubSession(_ accepted: Acceptance, head: HTTP1RequestHead) {
         let id = ConnectionID.random()
         connectionID = id
         let (stream, continuation) = AsyncStream.makeStream(of: Inbound.self)
@@ -348,13 +348,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let limit = echo ? configuration.echoMaxMessageBytes : configuration.maxMessageBytes
         maxPendingOutboundBytes =
             echo ? configuration.echoMaxPendingOutboundBytes : configuration.maxPendingOutboundBytes
-        webSocket = WebSocketConnection(
+        webSocket = WSConnection(
             role: .server,
-            configuration: WebSocketConfiguration(
+            configuration: WSConfiguration(
                 maxMessageSize: limit,
                 maxFrameSize: limit,
                 // The Autobahn TestSuite sends 4 MiB in 64-byte fragments on /echo (case 9.3.1).
-                maxFramesPerMessage: echo ? 1 << 20 : WebSocketMessageAssembler.defaultMaxFramesPerMessage,
+                maxFramesPerMessage: echo ? 1 << 20 : WSMessageAssembler.defaultMaxFramesPerMessage,
                 // Pongs are written in event order, so that a pong answering a ping sent inside a
                 // fragmented message precedes that message's echo.
                 answersPings: false
@@ -469,7 +469,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Runs one of the state machine's send functions and writes its bytes; does nothing once the
     /// session is closing, since RFC 6455 allows no data after a close frame.
-    private func send(_ makeFrame: (inout WebSocketConnection) throws -> [UInt8]) {
+    private func send(_ makeFrame: (inout WSConnection) throws -> [UInt8]) {
         guard case .webSocket = phase, webSocket != nil, let bytes = try? makeFrame(&webSocket!) else { return }
         write(bytes: bytes)
     }
@@ -506,7 +506,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Starts the close handshake with `code`; the peer's answer or the timeout ends the connection.
-    func close(code: WebSocketCloseCode, reason: String) {
+    func close(code: WSCloseCode, reason: String) {
         guard case .webSocket = phase, webSocket != nil else {
             if case .closed = phase {} else { context.close(promise: nil) }
             return

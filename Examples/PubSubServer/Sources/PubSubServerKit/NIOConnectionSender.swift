@@ -57,8 +57,8 @@ public struct NIOConnectionSender: ConnectionSender {
     /// A server frame has no mask, so one encoding serves every recipient; NIO shares the buffer's
     /// storage between the writes instead of copying it.
     static func frame(_ message: OutboundMessage) -> ByteBuffer {
-        let opcode: WebSocketOpcode = message.kind == .text ? .text : .binary
-        let header = WebSocketFrameEncoder.serverHeaderBytes(opcode: opcode, payloadLength: message.bytes.count)
+        let opcode: WSOpcode = message.kind == .text ? .text : .binary
+        let header = WSFrameEncoder.serverHeaderBytes(opcode: opcode, payloadLength: message.bytes.count)
         var buffer = ByteBufferAllocator().buffer(capacity: header.count + message.bytes.count)
         buffer.writeBytes(header)
         buffer.writeBytes(message.bytes)

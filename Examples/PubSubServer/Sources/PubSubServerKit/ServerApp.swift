@@ -15,7 +15,7 @@ public struct ServerApp: Sendable {
     public let registry: SessionRegistry
     /// What `POST /events` calls.
     public let publisher: any EventPublisher
-    let handshake: WebSocketServerHandshake
+    let handshake: WSServerHandshake
 
     /// Assembles a server from its parts.
     ///
@@ -37,7 +37,7 @@ public struct ServerApp: Sendable {
             subscriptions: subscriptions,
             configuration: .init(maxSubscriptionsPerConnection: configuration.maxSubscriptionsPerConnection)
         )
-        self.handshake = WebSocketServerHandshake(
+        self.handshake = WSServerHandshake(
             configuration: .init(
                 subprotocols: configuration.subprotocols,
                 originPolicy: configuration.allowedOrigins.map { .allowList($0) } ?? .allowAll

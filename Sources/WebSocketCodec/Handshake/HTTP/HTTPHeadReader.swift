@@ -7,17 +7,17 @@ struct HTTPHeadReader<StartLine: HTTPStartLine>: Sendable {
     /// What one call to ``read(_:)`` produced.
     enum Step {
         case needMoreData
-        case complete(StartLine, HTTPHeaders, consumed: Int)
+        case complete(StartLine, HTTP1Headers, consumed: Int)
     }
 
     let maximumHeadSize: Int
 
-    private var failure: HTTPHeadError?
+    private var failure: HTTP1HeadError?
     private var line: [UInt8] = []
     private var sawCR = false
     private var headSize = 0
     private var startLine: StartLine?
-    private var headers = HTTPHeaders()
+    private var headers = HTTP1Headers()
 
     init(maximumHeadSize: Int) {
         precondition(maximumHeadSize > 0, "The maximum head size must be positive.")
@@ -26,14 +26,14 @@ struct HTTPHeadReader<StartLine: HTTPStartLine>: Sendable {
 
     /// Consumes bytes up to the end of the head. After `.complete` the reader is ready for the next head;
     /// after an error it keeps throwing that error.
-    mutating func read(_ bytes: some Collection<UInt8>) throws(HTTPHeadError) -> Step {
+    mutating func read(_ bytes: some Collection<UInt8>) throws(HTTP1HeadError) -> Step {
         if let failure { throw failure }
         var consumed = 0
-        do throws(HTTPHeadError) {
+        do throws(HTTP1HeadError) {
             for byte in bytes {
                 consumed += 1
                 headSize += 1
-                guard headSize <= maximumHeadSize else { throw HTTPHeadError.headTooLarge(limit: maximumHeadSize) }
+                guard headSize <= maximumHeadSize else { throw HTTP1HeadError.headTooLarge(limit: maximumHeadSize) }
                 if try take(byte), let startLine {
                     let step = Step.complete(startLine, headers, consumed: consumed)
                     self = HTTPHeadReader(maximumHeadSize: maximumHeadSize)
@@ -48,7 +48,7 @@ struct HTTPHeadReader<StartLine: HTTPStartLine>: Sendable {
     }
 
     /// Takes one byte; returns whether it ended the head.
-    private mutating func take(_ byte: UInt8) throws(HTTPHeadError) -> Bool {
+    private mutating func take(_ byte: UInt8) throws(HTTP1HeadError) -> Bool {
         if sawCR {
             guard byte == HTTPSyntax.lf else { throw .invalidLineEnding }
             sawCR = false
@@ -69,7 +69,7 @@ struct HTTPHeadReader<StartLine: HTTPStartLine>: Sendable {
     }
 
     /// Handles a complete line; returns whether it was the empty line that ends the head.
-    private mutating func endLine() throws(HTTPHeadError) -> Bool {
+    private mutating func endLine() throws(HTTP1HeadError) -> Bool {
         defer { line.removeAll(keepingCapacity: true) }
         guard startLine != nil else {
             if line.isEmpty {
@@ -87,7 +87,7 @@ struct HTTPHeadReader<StartLine: HTTPStartLine>: Sendable {
     }
 
     /// Parses `field-name ":" OWS field-value OWS`.
-    private static func parseField(_ line: [UInt8]) throws(HTTPHeadError) -> HTTPHeaders.Field {
+    private static func parseField(_ line: [UInt8]) throws(HTTP1HeadError) -> HTTP1Headers.Field {
         guard let colon = line.firstIndex(of: HTTPSyntax.colon) else {
             throw .malformedHeaderLine(reason: "A header line has no colon.")
         }
@@ -109,6 +109,6 @@ struct HTTPHeadReader<StartLine: HTTPStartLine>: Sendable {
         guard value.allSatisfy(HTTPSyntax.isFieldValueCharacter) else {
             throw .malformedHeaderLine(reason: "The value of header \(nameText) holds control characters.")
         }
-        return HTTPHeaders.Field(name: nameText, value: String(decoding: value, as: UTF8.self))
+        return HTTP1Headers.Field(name: nameText, value: String(decoding: value, as: UTF8.self))
     }
 }

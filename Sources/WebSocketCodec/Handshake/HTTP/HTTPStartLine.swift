@@ -5,7 +5,7 @@ protocol HTTPStartLine: Sendable {
     static var skipsLeadingEmptyLines: Bool { get }
 
     /// Parses the line without its CRLF.
-    static func parse(_ line: ArraySlice<UInt8>) throws(HTTPHeadError) -> Self
+    static func parse(_ line: ArraySlice<UInt8>) throws(HTTP1HeadError) -> Self
 }
 
 /// `method SP request-target SP HTTP-version`.
@@ -14,9 +14,9 @@ struct HTTPRequestLine: HTTPStartLine {
 
     var method: String
     var target: String
-    var version: HTTPVersion
+    var version: HTTP1Version
 
-    static func parse(_ line: ArraySlice<UInt8>) throws(HTTPHeadError) -> HTTPRequestLine {
+    static func parse(_ line: ArraySlice<UInt8>) throws(HTTP1HeadError) -> HTTPRequestLine {
         let parts = line.split(separator: HTTPSyntax.space, omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             throw .malformedStartLine(reason: "The request line must be: method, space, target, space, version.")
@@ -39,10 +39,10 @@ struct HTTPRequestLine: HTTPStartLine {
 struct HTTPStatusLine: HTTPStartLine {
     static let skipsLeadingEmptyLines = false
 
-    var version: HTTPVersion
-    var status: HTTPStatus
+    var version: HTTP1Version
+    var status: HTTP1Status
 
-    static func parse(_ line: ArraySlice<UInt8>) throws(HTTPHeadError) -> HTTPStatusLine {
+    static func parse(_ line: ArraySlice<UInt8>) throws(HTTP1HeadError) -> HTTPStatusLine {
         let parts = line.split(separator: HTTPSyntax.space, maxSplits: 2, omittingEmptySubsequences: false)
         let version = try parseVersion(parts[0])
         // Some servers omit the space before an empty reason phrase; accept that.
@@ -62,13 +62,13 @@ struct HTTPStatusLine: HTTPStartLine {
         }
         return HTTPStatusLine(
             version: version,
-            status: HTTPStatus(code: code, reasonPhrase: String(decoding: reason, as: UTF8.self))
+            status: HTTP1Status(code: code, reasonPhrase: String(decoding: reason, as: UTF8.self))
         )
     }
 }
 
 /// Parses `HTTP/DIGIT.DIGIT`, accepting 1.0 and 1.1.
-private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPHeadError) -> HTTPVersion {
+private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTP1HeadError) -> HTTP1Version {
     let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
     let text = Array(bytes)
     guard text.count == 8, text.starts(with: "HTTP/".utf8), digits.contains(text[5]),
@@ -76,7 +76,7 @@ private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPHeadError) -> H
     else {
         throw .malformedStartLine(reason: "The HTTP version must look like HTTP/1.1.")
     }
-    let version = HTTPVersion(major: Int(text[5] - digits.lowerBound), minor: Int(text[7] - digits.lowerBound))
+    let version = HTTP1Version(major: Int(text[5] - digits.lowerBound), minor: Int(text[7] - digits.lowerBound))
     guard version == .http11 || version == .http10 else {
         throw .unsupportedVersion(version.description)
     }

@@ -1,7 +1,7 @@
 /// Serialization shared by request and response heads.
 enum HTTPWire {
     /// Appends header lines and the empty line that ends the head.
-    static func append(_ headers: HTTPHeaders, to bytes: inout [UInt8]) {
+    static func append(_ headers: HTTP1Headers, to bytes: inout [UInt8]) {
         for field in headers where HTTPSyntax.isToken(field.name) {
             bytes.append(contentsOf: field.name.utf8)
             bytes.append(contentsOf: ": ".utf8)

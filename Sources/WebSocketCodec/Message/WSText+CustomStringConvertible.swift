@@ -1,0 +1,4 @@
+extension WSText: CustomStringConvertible {
+    /// The text itself.
+    public var description: String { string }
+}

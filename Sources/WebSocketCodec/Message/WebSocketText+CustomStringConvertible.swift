@@ -1,4 +1,0 @@
-extension WebSocketText: CustomStringConvertible {
-    /// The text itself.
-    public var description: String { string }
-}
