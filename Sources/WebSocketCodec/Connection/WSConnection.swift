@@ -259,8 +259,7 @@ public struct WSConnection: Sendable {
     /// events of the result that closed it.
     private var canSend: Bool { state == .open || repliesAllowed }
 
-    private mutating func sendControl(opcode: WSOpcode, payload: [UInt8]) throws(WSUsageError) -> [UInt8]
-    {
+    private mutating func sendControl(opcode: WSOpcode, payload: [UInt8]) throws(WSUsageError) -> [UInt8] {
         guard canSend else { throw .connectionClosed }
         guard payload.count <= 125 else { throw .controlPayloadTooLong(byteCount: payload.count) }
         return encoder.encode(opcode: opcode, payload: payload)

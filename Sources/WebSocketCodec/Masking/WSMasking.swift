@@ -13,8 +13,7 @@ public enum WSMasking {
     /// ```swift
     /// WSMasking.mask(buffer, with: key, keyOffset: bytesSeenSoFar)
     /// ```
-    public static func mask(_ buffer: UnsafeMutableRawBufferPointer, with key: WSMaskingKey, keyOffset: Int = 0)
-    {
+    public static func mask(_ buffer: UnsafeMutableRawBufferPointer, with key: WSMaskingKey, keyOffset: Int = 0) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         xor(from: UnsafeRawPointer(base), to: base, count: buffer.count, key: key, keyOffset: keyOffset)
     }

@@ -173,12 +173,15 @@ public struct PubSubGateway: Sendable {
         do {
             removed = try await connections.remove(id)
         } catch {
-            emit(.routeFailed(id, route: MessageRouter.disconnectRoute, reason: "the connection store failed: \(error)"))
+            emit(
+                .routeFailed(id, route: MessageRouter.disconnectRoute, reason: "the connection store failed: \(error)"))
         }
         do {
             subscriptionsRemoved = try await subscriptions.removeAll(for: id)
         } catch {
-            emit(.routeFailed(id, route: MessageRouter.disconnectRoute, reason: "the subscription store failed: \(error)"))
+            emit(
+                .routeFailed(
+                    id, route: MessageRouter.disconnectRoute, reason: "the subscription store failed: \(error)"))
         }
         guard removed != nil || subscriptionsRemoved > 0 else { return }
         emit(.connectionClosed(id, subscriptionsRemoved: subscriptionsRemoved))
@@ -186,7 +189,9 @@ public struct PubSubGateway: Sendable {
         do {
             try await router.disconnected(removed)
         } catch {
-            emit(.routeFailed(id, route: MessageRouter.disconnectRoute, reason: "the $disconnect handler failed: \(error)"))
+            emit(
+                .routeFailed(
+                    id, route: MessageRouter.disconnectRoute, reason: "the $disconnect handler failed: \(error)"))
         }
     }
 
