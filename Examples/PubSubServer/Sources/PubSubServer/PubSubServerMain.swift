@@ -1,4 +1,4 @@
-import PubSubServerKit
+import WebSocketPubSubNIO
 
 #if canImport(Glibc)
     import Glibc

@@ -5,10 +5,10 @@ import WebSocketPubSub
 /// One TCP connection: an HTTP request head, then either a plain HTTP exchange (`/events`,
 /// `/stats`) or a WebSocket session driven by the library's handshake and connection state machine.
 ///
-/// Everything here runs on the channel's event loop. Work that awaits the pub/sub core runs in a
-/// per-session task that consumes the session's inbound messages in order, and hops back to the
-/// loop to write; that task also runs `$disconnect`, after the last message, so exactly once and
-/// never before a message the client sent earlier has been handled.
+/// Everything here runs on the channel's event loop. A pub/sub connection is a ``PubSubSession`` of the
+/// app's ``SessionHub``: the handler hands it every text and binary message and the end of the
+/// socket; the session handles messages in order, runs `$disconnect` after the last one, and writes
+/// replies and published messages through ``NIOSessionTransport``, which calls back here.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -28,8 +28,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case echo
     }
 
-    /// An inbound message on its way to the pub/sub core.
-    private enum Inbound: Sendable {
+    /// A decoded message waiting for room in the session's inbound queue.
+    private enum Inbound {
         case text([UInt8])
         case binary
     }
@@ -48,8 +48,15 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var admittedAddress: String?
 
     private var maxPendingOutboundBytes: Int
-    private var inbound: AsyncStream<Inbound>.Continuation?
-    private var queuedInbound = 0
+    /// The pub/sub session, once the hub has recorded the connection.
+    private var session: PubSubSession?
+    /// Messages decoded but not yet handed to the session: before it exists, and while its queue is
+    /// full. Reading pauses while any wait, so this holds at most what one read decoded.
+    private var pendingInbound: [Inbound] = []
+    /// Messages handed to the session and not yet handled.
+    private var submittedInbound = 0
+    /// The socket ended before the session existed: tell it as soon as it does.
+    private var endedBeforeSession = false
     private var readPending = false
 
     private var headTimer: Scheduled<Void>?
@@ -78,14 +85,21 @@ final class ConnectionHandler: ChannelDuplexHandler {
         self.context = nil
     }
 
-    /// Ends the handler's work: no timer fires and the session's task sees its inbound stream end.
+    /// Ends the handler's work: no timer fires, and the session learns that its socket is gone.
     private func closeAndStopTimers() {
         phase = .closed
         headTimer?.cancel()
         closeTimer?.cancel()
         keepAliveTimer?.cancel()
-        inbound?.finish()
-        inbound = nil
+        // The session holds this handler through its transport: drop it here, or the two would keep
+        // each other (and every buffer) alive after the channel is gone.
+        if let session {
+            session.transportClosed()
+            self.session = nil
+        } else {
+            endedBeforeSession = true
+        }
+        pendingInbound = []
     }
 
     /// Closes the channel unless the handler has already been removed from it.
@@ -116,9 +130,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
             app.registry.release(address: admittedAddress)
             self.admittedAddress = nil
         }
-        if let connectionID, wasWebSocket {
-            app.registry.unregister(connectionID)
-            Log.info("close \(connectionID) from \(remoteAddress)")
+        if wasWebSocket {
+            app.registry.unregister(context.channel)
+            Log.info("close \(connectionID?.description ?? "echo session") from \(remoteAddress)")
         }
         context.fireChannelInactive()
     }
@@ -167,7 +181,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var shouldPauseReading: Bool {
         // Once closed, reading only drains the peer's last bytes until it closes too.
         if case .closed = phase { return false }
-        return queuedInbound >= app.configuration.maxQueuedInboundMessages || !context.channel.isWritable
+        return !pendingInbound.isEmpty || submittedInbound >= app.configuration.maxQueuedInboundMessages
+            || !context.channel.isWritable
     }
 
     private func resumeReadingIfPossible() {
@@ -209,7 +224,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let loop = context.eventLoop
             Task {
-                let response = await StatsEndpoint.respond(app: app)
+                let response = await PubSubHTTPEndpoints.stats(app: app)
                 loop.execute { loopBound.value.respondFromTask(response) }
             }
         default:
@@ -251,7 +266,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
         Task {
-            let response = await EventsEndpoint.respond(to: bytes, app: app)
+            let response = await PubSubHTTPEndpoints.events(body: bytes, app: app)
             loop.execute { loopBound.value.respondFromTask(response) }
         }
     }
@@ -280,8 +295,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         phase = .waiting
         switch endpoint {
         case .echo:
-            // Echo sessions are registered too (under an id no store knows) so that shutdown reaches them.
-            connectionID = ConnectionID.random()
             openWebSocket(accepted)
         case .pubSub:
             openPubSubSession(accepted, head: head)
@@ -294,49 +307,45 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var subprotocol: String?
     }
 
+    /// `$connect` in two steps around the 101: the authorizer decides first (a refusal is answered
+    /// with its HTTP status), the 101 goes out, and only then does the hub record the connection and
+    /// open its session, so that a client that leaves before the 101 leaves no record behind.
     private func openPubSubSession(_ accepted: Acceptance, head: HTTP1RequestHead) {
         let id = ConnectionID.random()
         connectionID = id
-        let (stream, continuation) = AsyncStream.makeStream(of: Inbound.self)
-        inbound = continuation
         let app = self.app
-        let remoteAddress = self.remoteAddress
         let loop = context.eventLoop
         let loopBound = NIOLoopBound(self, eventLoop: loop)
-        let subprotocol = accepted.subprotocol
-        let path = head.target
-        let headers = head.headers.map { (name: $0.name, value: $0.value) }
+        let request = ConnectRequest(
+            id: id, remoteAddress: remoteAddress, subprotocol: accepted.subprotocol, path: head.target,
+            headers: head.headers.map { (name: $0.name, value: $0.value) })
         Task {
-            let outcome = await app.gateway.connect(
-                id: id,
-                remoteAddress: remoteAddress,
-                subprotocol: subprotocol,
-                path: path,
-                headers: headers
-            )
-            switch outcome {
+            let authorized: AuthorizedConnection
+            switch await app.hub.authorize(request) {
             case .rejected(let status, let reason):
                 loop.execute {
-                    loopBound.value.respondFromTask(
-                        .error(status, HTTPResponse.reasonPhrase(for: status), reason))
+                    loopBound.value.respondFromTask(.error(status, HTTPResponse.reasonPhrase(for: status), reason))
                 }
                 return
-            case .accepted:
-                break
+            case .accepted(let accepted):
+                authorized = accepted
             }
             let opened = (try? await loop.submit { loopBound.value.openWebSocket(accepted) }.get()) ?? false
-            if opened {
-                for await message in stream {
-                    let reply: OutboundMessage?
-                    switch message {
-                    case .text(let bytes): reply = await app.gateway.handle(text: bytes, from: id)
-                    case .binary: reply = await app.gateway.handleBinary(from: id)
-                    }
-                    loop.execute { loopBound.value.inboundHandled(reply: reply) }
-                }
-            }
-            await app.gateway.disconnect(id)
+            guard opened else { return }
+            let transport = NIOSessionTransport(loop: loop, handler: loopBound)
+            guard let session = await app.hub.open(authorized, transport: transport) else { return }
+            loop.execute { loopBound.value.attach(session) }
         }
+    }
+
+    /// The hub has opened the session: hand it what arrived meanwhile, or tell it the socket is gone.
+    private func attach(_ session: PubSubSession) {
+        if endedBeforeSession {
+            session.transportClosed()
+            return
+        }
+        self.session = session
+        submitPending()
     }
 
     /// Sends the 101 and starts speaking WebSocket; `false` if the client left in the meantime.
@@ -364,20 +373,15 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var response = context.channel.allocator.buffer(capacity: accepted.response.count)
         response.writeBytes(accepted.response)
         context.writeAndFlush(wrapOutboundOut(response), promise: nil)
-        if let connectionID {
-            // Registered in the same loop turn as the 101 is written, so a shutdown that starts
-            // after the client saw the 101 finds the session; one that started before is told here.
-            let handle = SessionHandle(
-                id: connectionID,
-                channel: context.channel,
-                handler: NIOLoopBound(self, eventLoop: context.eventLoop)
-            )
-            guard app.registry.register(handle) else {
-                beginShutdown()
-                return true
-            }
-            Log.info("open \(connectionID) from \(remoteAddress)")
+        // Registered in the same loop turn as the 101 is written, so a shutdown that starts after the
+        // client saw the 101 finds the channel; one that started before is told here.
+        let handle = WebSocketChannelHandle(
+            channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
+        guard app.registry.register(handle) else {
+            beginShutdown()
+            return true
         }
+        Log.info("open \(connectionID?.description ?? "echo session") from \(remoteAddress)")
         scheduleKeepAlive(after: configuration.pingInterval.timeAmount)
         if earlyBytes.readableBytes > 0 {
             let bytes = earlyBytes
@@ -452,19 +456,33 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func enqueue(_ message: Inbound) {
-        queuedInbound += 1
-        inbound?.yield(message)
+        pendingInbound.append(message)
+        submitPending()
     }
 
-    private func inboundHandled(reply: OutboundMessage?) {
-        queuedInbound -= 1
-        if let reply {
-            switch reply.kind {
-            case .text: send { try $0.sendText(utf8: reply.bytes) }
-            case .binary: send { try $0.sendBinary(reply.bytes) }
+    /// Hands waiting messages to the session while its queue has room; reading resumes once none wait.
+    private func submitPending() {
+        guard let session else { return }
+        let limit = app.configuration.maxQueuedInboundMessages
+        var handed = 0
+        while handed < pendingInbound.count, submittedInbound < limit {
+            submittedInbound += 1
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            let handled: @Sendable () -> Void = { loop.execute { loopBound.value.inboundHandled() } }
+            switch pendingInbound[handed] {
+            case .text(let bytes): session.receive(text: bytes, whenHandled: handled)
+            case .binary: session.receiveBinary(whenHandled: handled)
             }
+            handed += 1
         }
+        pendingInbound.removeFirst(handed)
         resumeReadingIfPossible()
+    }
+
+    private func inboundHandled() {
+        submittedInbound -= 1
+        submitPending()
     }
 
     /// Runs one of the state machine's send functions and writes its bytes; does nothing once the
@@ -494,15 +512,22 @@ final class ConnectionHandler: ChannelDuplexHandler {
         (try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
     }
 
-    /// Called by the sender on this loop: takes a pre-framed message, or says why not.
-    func deliver(_ frame: ByteBuffer) -> SendFailure.Reason? {
-        guard case .webSocket = phase, webSocket?.state == .open else { return .gone }
-        if pendingOutboundBytes + frame.readableBytes > maxPendingOutboundBytes {
-            close(code: .policyViolation, reason: "slow reader: outbound buffer over \(maxPendingOutboundBytes) bytes")
-            return .failed("outbound buffer over \(maxPendingOutboundBytes) bytes; connection closed with 1008")
+    /// Called by ``NIOSessionTransport`` on this loop: frames and writes a batch of the session's
+    /// messages; the future completes when the socket has taken the last of them. `nil` when the
+    /// connection no longer takes messages (RFC 6455 allows no data after a close frame).
+    func writeMessages(_ messages: [OutboundMessage]) -> EventLoopFuture<Void>? {
+        guard case .webSocket = phase, let context, webSocket?.state == .open else { return nil }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        for (index, message) in messages.enumerated() {
+            let opcode: WSOpcode = message.kind == .text ? .text : .binary
+            let header = WSFrameEncoder.serverHeaderBytes(opcode: opcode, payloadLength: message.bytes.count)
+            var buffer = context.channel.allocator.buffer(capacity: header.count + message.bytes.count)
+            buffer.writeBytes(header)
+            buffer.writeBytes(message.bytes)
+            context.write(wrapOutboundOut(buffer), promise: index == messages.count - 1 ? promise : nil)
         }
-        write(frame)
-        return nil
+        context.flush()
+        return promise.futureResult
     }
 
     /// Starts the close handshake with `code`; the peer's answer or the timeout ends the connection.

@@ -1,3 +1,5 @@
+import WebSocketPubSub
+
 /// Every knob of the example server, with the defaults the contract in `DESIGN.md` asks for.
 ///
 /// Each limit exists because a peer on the open internet controls the other end of the socket;
@@ -17,11 +19,17 @@ public struct ServerConfiguration: Sendable {
     public var maxHeaderBytes = 16 * 1024
     /// The largest `POST /events` body; more gets `413`.
     public var maxEventBodyBytes = 1024 * 1024
-    /// Bytes queued for one pub/sub connection before it counts as a slow reader and is closed (1008).
+    /// Bytes queued for one pub/sub connection before it counts as a slow reader and meets the
+    /// ``slowConsumerPolicy``.
     public var maxPendingOutboundBytes = 4 * 1024 * 1024
+    /// Messages queued for one pub/sub connection before it counts as a slow reader.
+    public var maxQueuedOutboundMessages = 1024
+    /// What a slow reader gets: closed with 1008 (the default) or its newest messages dropped.
+    public var slowConsumerPolicy = SlowConsumerPolicy.close
     /// The same cap on `/echo`, large enough for a 16 MiB echo.
     public var echoMaxPendingOutboundBytes = 40 * 1024 * 1024
-    /// Inbound messages of one connection waiting for the pub/sub core before reading pauses.
+    /// Inbound messages of one connection waiting for the pub/sub core before reading pauses (the
+    /// session itself closes a connection with twice as many waiting, which reading pauses prevent).
     public var maxQueuedInboundMessages = 64
     /// How long to wait for the peer's close frame after sending ours.
     public var closeHandshakeTimeout: Duration = .seconds(3)

@@ -1,6 +1,7 @@
 import Dispatch
 import NIOCore
 import NIOPosix
+import WebSocketPubSub
 
 #if canImport(Glibc)
     import Glibc
@@ -99,15 +100,19 @@ public struct ServerRunner: Sendable {
     /// Sends every client a 1001 close, waits for them to answer (bounded), then stops.
     private func shutdown(server: any Channel, group: MultiThreadedEventLoopGroup) async {
         try? await server.close()
-        for session in app.registry.beginShutdown() {
-            session.channel.eventLoop.execute { session.handler.value.beginShutdown() }
+        let channels = app.registry.beginShutdown()
+        // The hub refuses new sessions and asks every pub/sub session to close with 1001; `/echo`
+        // channels, which have no session, are told directly.
+        await app.hub.shutdown()
+        for handle in channels {
+            handle.channel.eventLoop.execute { handle.handler.value.beginShutdown() }
         }
         let clock = ContinuousClock()
         let deadline = clock.now + app.configuration.shutdownGracePeriod
-        while !app.registry.allSessions.isEmpty, clock.now < deadline {
+        while !app.registry.allChannels.isEmpty, clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        for session in app.registry.allSessions { session.channel.close(promise: nil) }
+        for handle in app.registry.allChannels { handle.channel.close(promise: nil) }
         try? await group.shutdownGracefully()
     }
 }

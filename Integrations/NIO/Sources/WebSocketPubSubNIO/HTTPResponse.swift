@@ -22,10 +22,12 @@ struct HTTPResponse: Sendable {
     /// The standard phrase for the statuses an authorizer or the server itself may answer with.
     static func reasonPhrase(for status: Int) -> String {
         switch status {
+        case 200: "OK"
         case 400: "Bad Request"
         case 401: "Unauthorized"
         case 403: "Forbidden"
         case 404: "Not Found"
+        case 413: "Content Too Large"
         case 429: "Too Many Requests"
         case 500: "Internal Server Error"
         case 503: "Service Unavailable"
