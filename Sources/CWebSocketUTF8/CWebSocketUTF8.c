@@ -105,7 +105,24 @@ AVX2 static int validate_avx2(const uint8_t *bytes, size_t length) {
     __m256i error = _mm256_setzero_si256();
     uint8_t tail[64];
     size_t index = 0;
+    const __m256i high_bits = _mm256_set1_epi8((char)0x80);
     while (index < length) {
+        // Runs of ASCII after a complete sequence: 128 bytes per step, nothing to carry but the
+        // bytes before the next block.
+        if (_mm256_testz_si256(incomplete, incomplete)) {
+            size_t start = index;
+            while (length - index >= 128) {
+                const __m256i *run = (const __m256i *)(bytes + index);
+                __m256i any = _mm256_or_si256(_mm256_or_si256(_mm256_loadu_si256(run), _mm256_loadu_si256(run + 1)),
+                                              _mm256_or_si256(_mm256_loadu_si256(run + 2), _mm256_loadu_si256(run + 3)));
+                if (!_mm256_testz_si256(any, high_bits)) break;
+                index += 128;
+            }
+            if (index != start) {
+                previous = _mm256_loadu_si256((const __m256i *)(bytes + index - 32));
+                if (index == length) break;
+            }
+        }
         const uint8_t *block = bytes + index;
         if (length - index < 64) {
             // Pad the last block with ASCII NULs: valid on their own, and a sequence cut off

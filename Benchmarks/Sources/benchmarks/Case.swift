@@ -14,7 +14,8 @@ struct Case {
     }
 
     /// A case that reports rates only (no allocation counts).
-    init(name: String, unit: String, target: Target?, run: @escaping () async throws -> (ours: Double?, peer: Double?)) {
+    init(name: String, unit: String, target: Target?, run: @escaping () async throws -> (ours: Double?, peer: Double?))
+    {
         self.init(name: name, unit: unit, target: target) {
             let (ours, peer) = try await run()
             return Measured(ours: ours, peer: peer)

@@ -138,7 +138,10 @@ enum CodecCases {
     static func broadcastOurs(_ payload: [UInt8], recipients: Int) -> Side {
         let rig = OurCodec.Broadcast(payload: payload, recipients: recipients)
         _ = rig.run(1)
-        precondition(rig.receivers.allSatisfy { $0.count == payload.count + 4 && $0.suffix(payload.count).elementsEqual(payload) })
+        precondition(
+            rig.receivers.allSatisfy {
+                $0.count == payload.count + 4 && $0.suffix(payload.count).elementsEqual(payload)
+            })
         return Side { Double(rig.run($0)) }
     }
 

@@ -79,7 +79,8 @@ struct ResultLine {
             text += " allocs/op=\(oursAllocations.map(formatCount) ?? "-")/\(peerAllocations.map(formatCount) ?? "-")"
         }
         if let target {
-            let met = target.isMet(ours: ours, peer: peer, oursAllocations: oursAllocations).map { $0 ? "yes" : "no" } ?? "-"
+            let met =
+                target.isMet(ours: ours, peer: peer, oursAllocations: oursAllocations).map { $0 ? "yes" : "no" } ?? "-"
             text += " target=\(target.text) met=\(met)"
         }
         return text
