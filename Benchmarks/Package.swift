@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
                 "CHeapInfo",
                 "CAllocationCounter",
+                "CByteSum",
             ],
             path: "Sources/benchmarks"
         ),
@@ -33,6 +34,8 @@ let package = Package(
         .target(name: "CHeapInfo", path: "Sources/CHeapInfo"),
         // malloc and friends, wrapped to count allocations per operation (see the C file).
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
+        // The checksum both sides of a decode case take over every payload byte.
+        .target(name: "CByteSum", path: "Sources/CByteSum"),
     ],
     swiftLanguageModes: [.v6]
 )

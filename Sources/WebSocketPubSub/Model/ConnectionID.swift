@@ -68,7 +68,7 @@ public struct ConnectionID: Hashable, Sendable, Comparable, CustomStringConverti
     public static func == (lhs: ConnectionID, rhs: ConnectionID) -> Bool {
         switch (lhs.storage, rhs.storage) {
         case (.generated(let h1, let l1), .generated(let h2, let l2)): h1 == h2 && l1 == l2
-        case (.text(let t1), .text(let t2)): t1.utf8.elementsEqual(t2.utf8)
+        case (.text(let t1), .text(let t2)): UTF8Bytes.equal(t1, t2)
         // One text has one storage, so a generated-form id never equals another text.
         default: false
         }
