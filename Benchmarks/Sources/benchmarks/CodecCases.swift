@@ -8,9 +8,12 @@ enum CodecCases {
 
     static var all: [Case] {
         var cases: [Case] = []
+        // "Keep" the ratios the sceptic's harness measured before (issue 14), and from 64 KiB up stay
+        // within 1.5x of copying into fresh memory (added at run time, see `decode(payloadSize:)`).
+        let keep: [Int: Double] = [16: 6.9, 1024: 15, 64 * 1024: 22, 1024 * 1024: 19]
         for size in sizes {
             cases.append(
-                Case(name: "decode.masked.\(size.label)", unit: "MB/s", target: .ratio(4)) {
+                Case(name: "decode.masked.\(size.label)", unit: "MB/s", target: .ratio(keep[size.bytes] ?? 4)) {
                     try await decode(payloadSize: size.bytes)
                 })
         }
@@ -68,7 +71,7 @@ enum CodecCases {
         var result = try await measure(ours: ours, peer: peer)
         if payloadSize >= 64 * 1024 {
             let copy = try await MemcpyReference.shared.rate(payloadSize: payloadSize)
-            result.target = .all([.ratio(4), .atLeast(copy / 1.5)])
+            result.target = .all([.ratio(payloadSize == 64 * 1024 ? 22 : 19), .atLeast(copy / 1.5)])
         }
         return result
     }
