@@ -198,6 +198,8 @@ func measureRate(
 
 /// Run-wide settings: `--quick` takes 3 samples of 10 ms, for a smoke pass in CI.
 enum Settings {
+    // `nonisolated(unsafe)`: written only by main.swift while reading its arguments, before the
+    // first case runs and before any task exists; read-only afterwards.
     nonisolated(unsafe) static var samples = 7
     nonisolated(unsafe) static var sampleSeconds = 0.05
 }
