@@ -13,7 +13,10 @@ let package = Package(
         .library(name: "WebSocketPubSubTesting", targets: ["WebSocketPubSubTesting"]),
     ],
     targets: [
-        .target(name: "WebSocketCodec"),
+        .target(name: "WebSocketCodec", dependencies: ["CWebSocketUTF8"]),
+        // UTF-8 validation with AVX2 or NEON intrinsics, chosen at run time; the codec falls back to
+        // its own scalar validator where neither exists. C, because Swift has no byte shuffle.
+        .target(name: "CWebSocketUTF8"),
         .target(name: "WebSocketPubSub"),
         .target(name: "WebSocketPubSubTesting", dependencies: ["WebSocketPubSub"]),
         .testTarget(name: "WebSocketCodecTests", dependencies: ["WebSocketCodec"]),
@@ -26,7 +29,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets {
+for target in package.targets where target.name != "CWebSocketUTF8" {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),
