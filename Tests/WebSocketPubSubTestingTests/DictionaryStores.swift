@@ -68,3 +68,52 @@ actor DictionarySubscriptionStore: SubscriptionStore {
         entitiesByConnection.values.reduce(0) { $0 + $1.count }
     }
 }
+
+/// Stores that refuse identifiers holding U+0000, as the PostgreSQL example's do (a `text` column
+/// cannot hold one): writes throw, lookups find nothing. The contract allows refusing; only altering
+/// an id is wrong.
+enum RefusesNUL {
+    struct Refused: Error {}
+
+    static func holdsNUL(_ text: String) -> Bool { text.utf8.contains(0) }
+
+    struct Connections: ConnectionStore {
+        let base = InMemoryConnectionStore()
+
+        func insert(_ connection: Connection) throws {
+            if RefusesNUL.holdsNUL(connection.id.rawValue)
+                || connection.attributes.values.contains(where: RefusesNUL.holdsNUL)
+            {
+                throw Refused()
+            }
+            base.insert(connection)
+        }
+
+        func connection(_ id: ConnectionID) -> Connection? { base.connection(id) }
+        func remove(_ id: ConnectionID) -> Connection? { base.remove(id) }
+        func touch(_ id: ConnectionID, at date: Date) { base.touch(id, at: date) }
+        func idleConnections(lastActiveBefore cutoff: Date, limit: Int) -> [ConnectionID] {
+            base.idleConnections(lastActiveBefore: cutoff, limit: limit)
+        }
+
+        func count() -> Int { base.count() }
+    }
+
+    struct Subscriptions: SubscriptionStore {
+        let base = InMemorySubscriptionStore()
+
+        func subscribe(_ connection: ConnectionID, to entity: EntityID, limit: Int) throws -> SubscribeOutcome {
+            if RefusesNUL.holdsNUL(connection.rawValue) || RefusesNUL.holdsNUL(entity.rawValue) { throw Refused() }
+            return base.subscribe(connection, to: entity, limit: limit)
+        }
+
+        func unsubscribe(_ connection: ConnectionID, from entity: EntityID) -> Bool {
+            base.unsubscribe(connection, from: entity)
+        }
+
+        func removeAll(for connection: ConnectionID) -> Int { base.removeAll(for: connection) }
+        func subscribers(of entity: EntityID) -> [ConnectionID] { base.subscribers(of: entity) }
+        func subscriptions(of connection: ConnectionID) -> [EntityID] { base.subscriptions(of: connection) }
+        func count() -> Int { base.count() }
+    }
+}

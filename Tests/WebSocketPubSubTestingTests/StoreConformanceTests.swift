@@ -19,6 +19,10 @@ struct StoreConformanceTests {
         try await StoreConformance { (DictionaryConnectionStore(), DictionarySubscriptionStore()) }.validate()
     }
 
+    @Test func storesThatRefuseNULIdentifiersPassEveryCheck() async throws {
+        try await StoreConformance { (RefusesNUL.Connections(), RefusesNUL.Subscriptions()) }.validate()
+    }
+
     @Test func checkNamesAreUniqueAndPrefixedByProtocol() {
         let names = StoreConformance.checkNames
         #expect(Set(names).count == names.count)
