@@ -85,6 +85,9 @@ enum ConformanceFixtures {
         "with space",
         "quote\"back\\slash",
         String(repeating: "c", count: 200),
+        // As long as the longest entity id, in 3-byte characters: gateways' ids are short, but a
+        // host may supply its own.
+        String(repeating: "接", count: 341) + "c",
         "caf\u{E9}-1",
         "cafe\u{301}-1",
         "\u{C5}-1",
