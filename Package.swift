@@ -25,6 +25,12 @@ let package = Package(
             name: "WebSocketPubSubTestingTests",
             dependencies: ["WebSocketPubSub", "WebSocketPubSubTesting"]
         ),
+        // The Swift snippets of README.md and Documentation/, compiled and run; Scripts/check-docs.sh
+        // checks that each guide shows them as written here.
+        .testTarget(
+            name: "DocumentationSnippets",
+            dependencies: ["WebSocketCodec", "WebSocketPubSub", "WebSocketPubSubTesting"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -49,10 +49,10 @@ public struct ConnectionID: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// Makes a new random identifier: 128 bits, written as 22 characters of unpadded base64url.
     ///
-    /// `SystemRandomNumberGenerator` reads the operating system's cryptographically secure source
+    /// `SystemRandomSource` reads the operating system's cryptographically secure source
     /// (`getrandom(2)` on Linux, `arc4random_buf` on Apple platforms).
     public static func random() -> ConnectionID {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SystemRandomSource()
         return random(using: &generator)
     }
 
