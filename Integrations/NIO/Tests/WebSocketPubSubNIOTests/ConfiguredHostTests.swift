@@ -36,7 +36,7 @@ struct ConfiguredHostTests {
         let refused = try await TestClient.open(port: port, headers: [:])
         #expect(refused.status == 401)
 
-        let client = try await TestClient.open(port: port, headers: ["X-User": "ann"])
+        var client = try await TestClient.open(port: port, headers: ["X-User": "ann"])
         #expect(client.status == 101)
         #expect(try await client.exchange(#"{"action":"whoami"}"#) == #"{"user":"ann"}"#)
         #expect(
