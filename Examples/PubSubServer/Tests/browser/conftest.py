@@ -66,7 +66,7 @@ def browser(reports):
         "--disable-gpu",
         # /dev/shm is small in containers; Chromium crashes tabs that run out of it.
         "--disable-dev-shm-usage",
-        "--window-size=1280,860",
+        "--window-size=1280,1200",
         "--no-first-run",
         "--no-default-browser-check",
         f"--user-data-dir={profile}",

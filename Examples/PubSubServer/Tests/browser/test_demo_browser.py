@@ -50,6 +50,12 @@ def fill(driver, element_id: str, text: str) -> None:
     field.send_keys(text)
 
 
+def screenshot(driver, path) -> None:
+    """The page from its top, as a person opening it sees it (clicks scroll it)."""
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(str(path))
+
+
 def test_page_subscribes_shows_publishes_and_unsubscribes(browser, base_url, port, reports):
     driver = browser
     entity = f"browser-{uuid.uuid4().hex[:8]}"
@@ -94,9 +100,9 @@ def test_page_subscribes_shows_publishes_and_unsubscribes(browser, base_url, por
     wait_until(driver, lambda d: any("error" in v for v in parsed(log_entries(d, "error"))), "an error answer")
     assert state.get_attribute("data-state") == "open"
 
-    driver.save_screenshot(str(reports / "demo.png"))
-
     fill(driver, "entity-id", entity)
+    screenshot(driver, reports / "demo.png")
+
     driver.find_element(By.ID, "unsubscribe").click()
     wait_until(
         driver,
@@ -112,4 +118,12 @@ def test_page_subscribes_shows_publishes_and_unsubscribes(browser, base_url, por
     # The page loaded nothing from elsewhere and broke no rule of its Content-Security-Policy.
     severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert severe == []
-    driver.save_screenshot(str(reports / "demo-unsubscribed.png"))
+    screenshot(driver, reports / "demo-unsubscribed.png")
+
+    # Disconnect closes with 1000; Connect opens a new connection.
+    driver.find_element(By.ID, "disconnect").click()
+    wait_until(driver, lambda _: state.get_attribute("data-state") == "closed", "a closed connection")
+    assert "code 1000" in state.text
+    driver.find_element(By.ID, "connect").click()
+    wait_until(driver, lambda _: state.get_attribute("data-state") == "open", "a reopened connection")
+    assert driver.find_element(By.ID, "ws-protocol").text == "websocket"

@@ -118,7 +118,7 @@ enum DemoPage {
                 </div>
               </form>
               <ul id="subscriptions" aria-label="Current subscriptions"></ul>
-              <p id="no-subscriptions">No subscriptions yet.</p>
+              <p id="no-subscriptions">No subscriptions.</p>
             </section>
 
             <section aria-labelledby="publish-heading">

@@ -50,7 +50,8 @@ public struct ServerConfiguration: Sendable {
     /// Subprotocols the server accepts, in preference order.
     public var subprotocols = ["websocket"]
     /// Serves the demo page at `GET /demo` (a `GET /demo` that asks for an upgrade still opens the
-    /// pub/sub endpoint). Off by default: a host opts in; the example server turns it on.
+    /// pub/sub endpoint). Off by default: a host opts in; the example server turns it on. With
+    /// ``allowedOrigins`` set, list the server's own origin too, or the page cannot connect.
     public var servesDemoPage = false
 
     /// The defaults of `DESIGN.md`.
