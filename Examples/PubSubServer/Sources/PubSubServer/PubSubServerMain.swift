@@ -14,8 +14,11 @@ import WebSocketPubSubNIO
 struct PubSubServerMain {
     static func main() async {
         let configuration: ServerConfiguration
+        // The example serves the demo page at /demo unless told `--demo-page off`.
+        var defaults = ServerConfiguration()
+        defaults.servesDemoPage = true
         do {
-            configuration = try ServerConfiguration.parse(Array(CommandLine.arguments.dropFirst()))
+            configuration = try ServerConfiguration.parse(Array(CommandLine.arguments.dropFirst()), defaults: defaults)
         } catch {
             Log.info(error.message)
             exit(2)

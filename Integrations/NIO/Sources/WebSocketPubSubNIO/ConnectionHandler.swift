@@ -227,6 +227,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 let response = await PubSubHTTPEndpoints.stats(app: app)
                 loop.execute { loopBound.value.respondFromTask(response) }
             }
+        case "/demo" where app.configuration.servesDemoPage && !head.headers.contains(name: "upgrade"):
+            respond(head.method == "GET" ? DemoPage.response : .methodNotAllowed(allow: "GET"))
         default:
             guard head.method == "GET" else { return respond(.methodNotAllowed(allow: "GET")) }
             endpoint = path == "/echo" ? .echo : .pubSub

@@ -49,6 +49,10 @@ public struct ServerConfiguration: Sendable {
     public var allowedOrigins: [String]? = nil
     /// Subprotocols the server accepts, in preference order.
     public var subprotocols = ["websocket"]
+    /// Serves the demo page at `GET /demo` (a `GET /demo` that asks for an upgrade still opens the
+    /// pub/sub endpoint). Off by default: a host opts in; the example server turns it on. With
+    /// ``allowedOrigins`` set, list the server's own origin too, or the page cannot connect.
+    public var servesDemoPage = false
 
     /// The defaults of `DESIGN.md`.
     public init() {}
@@ -61,14 +65,16 @@ extension ServerConfiguration {
     ///   - extraFlag: Offered every flag this type does not know, with its value; returns whether it
     ///     took it. A program that adds flags (a cluster node's database URL) reads them here.
     ///   - extraUsage: Lines that document those flags, appended to the usage text.
+    ///   - defaults: The configuration the flags change; the example passes one with the demo page on.
     public static func parse(
         _ arguments: [String],
         program: String = "pubsub-server",
+        defaults: ServerConfiguration = ServerConfiguration(),
         extraUsage: String = "",
         extraFlag: (_ flag: String, _ value: String) throws(UsageError) -> Bool = { _, _ in false }
     ) throws(UsageError) -> ServerConfiguration {
         let usage = usage(program: program) + extraUsage
-        var configuration = ServerConfiguration()
+        var configuration = defaults
         var remaining = arguments[...]
         while let flag = remaining.popFirst() {
             if flag == "--help" || flag == "-h" { throw UsageError(message: usage) }
@@ -93,6 +99,11 @@ extension ServerConfiguration {
             case "--ping-interval": configuration.pingInterval = try seconds()
             case "--ping-timeout": configuration.pingTimeout = try seconds()
             case "--close-timeout": configuration.closeHandshakeTimeout = try seconds()
+            case "--demo-page":
+                guard value == "on" || value == "off" else {
+                    throw UsageError(message: "--demo-page expects on or off, got \"\(value)\"")
+                }
+                configuration.servesDemoPage = value == "on"
             case "--allowed-origin": configuration.allowedOrigins = (configuration.allowedOrigins ?? []) + [value]
             default:
                 guard try extraFlag(flag, value) else { throw UsageError(message: "unknown flag \(flag)\n\(usage)") }
@@ -118,7 +129,7 @@ extension ServerConfiguration {
             "[--max-event-body-bytes 1048576] [--max-pending-outbound-bytes 4194304]",
             "[--max-connections N] [--max-connections-per-address N]",
             "[--ping-interval 30] [--ping-timeout 10] [--close-timeout 3]",
-            "[--allowed-origin ORIGIN]...",
+            "[--allowed-origin ORIGIN]... [--demo-page on|off]",
         ]
         return "usage: \(program) " + lines.joined(separator: "\n" + indent)
     }
