@@ -1,11 +1,11 @@
-/// The notifier's view of time: offsets from the moment it was created, on any `Clock<Duration>`.
+/// Time as offsets from the moment the owner (a notifier, a session hub) was created, on any `Clock<Duration>`.
 ///
-/// Erasing the clock here keeps ``Notifier`` a plain, non-generic type while tests still inject a
+/// Erasing the clock here keeps ``Notifier`` and ``SessionHub`` plain, non-generic types while tests still inject a
 /// manual clock. Only the slow path reads it: a publish whose recipients all accept never asks the time.
-struct NotifierClock: Sendable {
-    /// The time elapsed since the notifier was created.
+struct ElapsedClock: Sendable {
+    /// The time elapsed since the owner was created.
     let now: @Sendable () -> Duration
-    /// Suspends until `offset` after the notifier was created.
+    /// Suspends until `offset` after the owner was created.
     let sleep: @Sendable (_ until: Duration) async throws -> Void
 
     init<C: Clock<Duration>>(_ clock: C) {
