@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/websocket-kit", from: "2.16.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         // Named explicitly: a path dependency otherwise takes its identity from the folder name.
         .package(name: "swift-websocket-pubsub", path: "../.."),
@@ -25,7 +26,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "WebSocketKit", package: "websocket-kit"),
+                .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
             ]
         ),
@@ -43,6 +47,10 @@ let package = Package(
                 "WebSocketPubSubVapor",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "WebSocketKit", package: "websocket-kit"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
             ]
         ),

@@ -1,6 +1,5 @@
 import Hummingbird
 import HummingbirdWebSocket
-import ServiceLifecycle
 import WebSocketPubSub
 import WebSocketPubSubHummingbird
 
@@ -22,7 +21,6 @@ let app = Application(
     server: .http1WebSocketUpgrade(
         webSocketRouter: webSocketRouter, configuration: .pubSub(maxMessageBytes: options.maxMessageBytes)),
     configuration: .init(address: .hostname(options.host, port: options.port)),
-    onServerRunning: { HostOptions.announce(listeningOn: "\($0.localAddress!)") }
+    onServerRunning: { HostOptions.announce(listeningOn: $0.localAddress) }
 )
-let services: [any Service] = [app, PubSubShutdownService(hub: hub)]  // shut down in reverse: sessions first
-try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger).run()
+try await app.runPubSub(hub: hub)

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Foundation
 
 /// The flags of the host executables' contract in `DESIGN.md`, with its defaults.
 struct HostOptions {
@@ -53,15 +47,14 @@ struct HostOptions {
         case .success(let options):
             return options
         case .failure(let error):
-            fputs(error.message + "\n", stderr)
+            FileHandle.standardError.write(Data((error.message + "\n").utf8))
             exit(2)
         }
     }
 
-    /// Writes the line the contract waits for, at once (standard output may be a pipe).
-    static func announce(listeningOn address: String) {
-        print("listening on \(address)")
-        fflush(stdout)
+    /// Writes the line the contract waits for, unbuffered (standard output may be a pipe).
+    static func announce(listeningOn address: (some CustomStringConvertible)?) {
+        FileHandle.standardOutput.write(Data("listening on \(address?.description ?? "?")\n".utf8))
     }
 }
 

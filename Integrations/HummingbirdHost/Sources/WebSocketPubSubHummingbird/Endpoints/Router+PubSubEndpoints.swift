@@ -19,13 +19,13 @@ extension Router {
         post("/events") { request, _ -> Response in
             let limit = PubSubEndpoints.maxEventBodyBytes
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-                return Self.response(EndpointResponse.bodyTooLarge)
+                return Self.response(PubSubEndpoints.bodyTooLarge(length))
             }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: limit)
             } catch {
-                return Self.response(EndpointResponse.bodyTooLarge)
+                return Self.response(PubSubEndpoints.bodyTooLarge(limit + 1))
             }
             return Self.response(await PubSubEndpoints.publish(body: body.readableBytesView, to: publisher))
         }
@@ -46,8 +46,5 @@ extension Router {
 }
 
 extension EndpointResponse {
-    static let bodyTooLarge = EndpointResponse(
-        status: 413, body: Array(#"{"error":"the event body is over 1 MiB"}"#.utf8))
-    static let upgradeRequired = EndpointResponse(
-        status: 426, body: Array(#"{"error":"this is a WebSocket endpoint: upgrade to websocket"}"#.utf8))
+    static let upgradeRequired = EndpointResponse.error(426, "this is a WebSocket endpoint: upgrade to websocket")
 }

@@ -30,9 +30,8 @@ extension Router where Context: PubSubRequestContext {
         subprotocols: [String] = ["websocket"]
     ) -> Self {
         ws(path) { request, context in
-            let offered = request.headers[values: .secWebSocketProtocol]
             let subprotocol = SubprotocolSelection.select(
-                offered: offered.isEmpty ? nil : offered.joined(separator: ","), supported: subprotocols)
+                offered: request.headers[values: .secWebSocketProtocol], supported: subprotocols)
             let connectRequest = ConnectRequest(
                 id: .random(),
                 remoteAddress: context.pubSub.channel.remoteAddress.map(Self.describe),
@@ -51,16 +50,13 @@ extension Router where Context: PubSubRequestContext {
         } onUpgrade: { inbound, outbound, context in
             let upgrade = context.requestContext.pubSub
             let transport = HummingbirdSessionTransport(outbound: outbound, channel: upgrade.channel)
+            // No session: the store failed (the hub closed with 1011) or the server is shutting down (1001).
             guard let connection = upgrade.take(), let session = await hub.open(connection, transport: transport)
-            else {
-                // The connection store failed after the handshake was accepted: nothing can be served.
-                try await outbound.close(.unexpectedServerError, reason: "the connection could not be recorded")
-                return
-            }
+            else { return }
             do {
                 for try await message in inbound.messages(maxSize: maxMessageBytes) {
                     switch message {
-                    case .text(let text): await session.handle(text: text.utf8)
+                    case .text(let text): await session.handle(text: text)
                     case .binary: await session.handleBinary()
                     }
                 }

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 import Vapor
 import WebSocketPubSub
@@ -34,11 +33,5 @@ extension Response {
 }
 
 extension EndpointResponse {
-    static let upgradeRequired = EndpointResponse(
-        status: 426, body: errorBody("this is a WebSocket endpoint: upgrade to websocket"))
-
-    /// `{"error":message}`.
-    static func errorBody(_ message: String) -> [UInt8] {
-        Array((try? JSONEncoder().encode(["error": message])) ?? Data(#"{"error":"refused"}"#.utf8))
-    }
+    static let upgradeRequired = EndpointResponse.error(426, "this is a WebSocket endpoint: upgrade to websocket")
 }

@@ -28,9 +28,8 @@ extension RoutesBuilder {
     ) -> Route {
         on(.GET, path) { request async -> Response in
             guard Self.isOpeningHandshake(request) else { return Response(EndpointResponse.upgradeRequired) }
-            let offered = request.headers[.secWebSocketProtocol]
             let subprotocol = SubprotocolSelection.select(
-                offered: offered.isEmpty ? nil : offered.joined(separator: ","), supported: subprotocols)
+                offered: request.headers[.secWebSocketProtocol], supported: subprotocols)
             let connectRequest = ConnectRequest(
                 id: .random(),
                 remoteAddress: request.remoteAddress.map(Self.describe),
@@ -40,7 +39,7 @@ extension RoutesBuilder {
             )
             switch await hub.authorize(connectRequest) {
             case .rejected(let status, let reason):
-                return Response(EndpointResponse(status: status, body: EndpointResponse.errorBody(reason)))
+                return Response(EndpointResponse.error(status, reason))
             case .accepted(let connection):
                 let response = Response(status: .switchingProtocols)
                 response.upgrader = PubSubWebSocketUpgrader(

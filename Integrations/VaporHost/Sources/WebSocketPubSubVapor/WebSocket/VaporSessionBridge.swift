@@ -82,11 +82,12 @@ final class VaporSessionBridge: Sendable {
     }
 
     private func opened(_ session: PubSubSession?) {
-        let refused: Bool = state.withLock { state in
-            guard case .opening(let waiting, let socketClosed) = state else { return false }
+        state.withLock { state in
+            guard case .opening(let waiting, let socketClosed) = state else { return }
+            // No session: the store failed (the hub closed with 1011) or the server is shutting down (1001).
             guard let session else {
                 state = .ended
-                return true
+                return
             }
             // Under the lock, so that a message arriving now cannot overtake the ones that waited.
             for message in waiting { Self.deliver(message, to: session) }
@@ -96,11 +97,6 @@ final class VaporSessionBridge: Sendable {
             } else {
                 state = .open(session)
             }
-            return false
-        }
-        if refused {
-            // The connection store failed after the handshake was accepted: nothing can be served.
-            webSocket.close(code: .unexpectedServerError, promise: nil)
         }
     }
 
