@@ -1,6 +1,6 @@
 import Foundation
 
-/// The flags of the host executables' contract in `DESIGN.md`, with its defaults.
+/// The host executables' contract (`DESIGN.md`): the flags with their defaults and the `listening on` line.
 struct HostOptions {
     var host = "127.0.0.1"
     var port = 8080
@@ -54,7 +54,11 @@ struct HostOptions {
 
     /// Writes the line the contract waits for, unbuffered (standard output may be a pipe).
     static func announce(listeningOn address: (some CustomStringConvertible)?) {
-        FileHandle.standardOutput.write(Data("listening on \(address?.description ?? "?")\n".utf8))
+        log("listening on \(address?.description ?? "?")")
+    }
+
+    private static func log(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
 

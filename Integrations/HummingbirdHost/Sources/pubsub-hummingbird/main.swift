@@ -1,9 +1,11 @@
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 import WebSocketPubSub
 import WebSocketPubSubHummingbird
 
 let options = HostOptions.parseOrExit()
+LoggingSystem.bootstrap(LineLogHandler.init)  // `open ID from ADDRESS`, as the example server logs
 let connections = InMemoryConnectionStore()
 let subscriptions = InMemorySubscriptionStore()
 let gateway = PubSubGateway(

@@ -1,8 +1,10 @@
 import Vapor
+import Logging
 import WebSocketPubSub
 import WebSocketPubSubVapor
 
 let options = HostOptions.parseOrExit()
+LoggingSystem.bootstrap(LineLogHandler.init)  // `open ID from ADDRESS`, as the example server logs
 let connections = InMemoryConnectionStore()
 let subscriptions = InMemorySubscriptionStore()
 let gateway = PubSubGateway(

@@ -21,8 +21,18 @@ public struct PubSubShutdownService: Service {
         self.hub = hub
     }
 
+    /// The longest the service waits for upgrades accepted before the shutdown to open.
+    static let openingGrace: Duration = .seconds(1)
+
     public func run() async throws {
         try? await gracefulShutdown()
         await hub.shutdown()
+        // An upgrade accepted just before the signal may still be opening its session; the hub closes
+        // it with 1001 once it opens, which must come before Hummingbird's own close (1000). An upgrade
+        // whose client vanished after the 101 never opens: hence the bound.
+        let deadline = ContinuousClock.now + Self.openingGrace
+        while OpeningUpgrades.count(hub) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 }

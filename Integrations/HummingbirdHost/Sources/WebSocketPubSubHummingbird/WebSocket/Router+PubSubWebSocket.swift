@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 import NIOCore
 import WebSocketPubSub
 
@@ -15,7 +16,9 @@ extension Router where Context: PubSubRequestContext {
     /// socket: `shouldUpgrade` authorizes the request (a refusal is answered with the authorizer's
     /// HTTP status and `{"error":…}`), and `onUpgrade` opens the session of the connection it accepted.
     /// Messages are handled one at a time, in the order they arrive; a message over `maxMessageBytes`
-    /// closes the connection with 1009, invalid UTF-8 in text with 1007.
+    /// closes the connection with 1009, invalid UTF-8 in text with 1007. Each connection is logged at
+    /// `info` on the request's logger: `open ID from ADDRESS` and, once its socket is gone,
+    /// `close ID from ADDRESS`.
     ///
     /// - Parameters:
     ///   - path: Where the endpoint is.
@@ -41,6 +44,7 @@ extension Router where Context: PubSubRequestContext {
             )
             switch await hub.authorize(connectRequest) {
             case .accepted(let connection):
+                OpeningUpgrades.begin(hub)
                 context.pubSub.accept(connection)
                 return .upgrade(subprotocol.map { [.secWebSocketProtocol: $0] } ?? [:])
             case .rejected(let status, let reason):
@@ -50,9 +54,15 @@ extension Router where Context: PubSubRequestContext {
         } onUpgrade: { inbound, outbound, context in
             let upgrade = context.requestContext.pubSub
             let transport = HummingbirdSessionTransport(outbound: outbound, channel: upgrade.channel)
+            guard let connection = upgrade.take() else { return }
+            let session = await hub.open(connection, transport: transport)
+            OpeningUpgrades.end(hub)
             // No session: the store failed (the hub closed with 1011) or the server is shutting down (1001).
-            guard let connection = upgrade.take(), let session = await hub.open(connection, transport: transport)
-            else { return }
+            guard let session else { return }
+            let logger = context.logger
+            let address = connection.request.remoteAddress ?? "?"
+            logger.info("open \(session.id) from \(address)")
+            defer { logger.info("close \(session.id) from \(address)") }
             do {
                 for try await message in inbound.messages(maxSize: maxMessageBytes) {
                     switch message {

@@ -12,7 +12,9 @@ extension RoutesBuilder {
     /// of the connection it accepted. What websocket-kit leaves unchecked is checked as frames arrive
     /// (see ``InboundFrameGuard``): a message over `maxMessageBytes` closes with 1009 however it is
     /// fragmented, invalid UTF-8 in text with 1007, a protocol violation with 1002. Messages reach the
-    /// session through websocket-kit's synchronous callbacks, in the order they arrived.
+    /// session through websocket-kit's synchronous callbacks, in the order they arrived. Each connection
+    /// is logged at `info` on the request's logger: `open ID from ADDRESS` and, once its socket is gone,
+    /// `close ID from ADDRESS`.
     ///
     /// - Parameters:
     ///   - path: Where the endpoint is; none: the root.
@@ -45,7 +47,7 @@ extension RoutesBuilder {
                 response.upgrader = PubSubWebSocketUpgrader(
                     maxMessageBytes: maxMessageBytes, subprotocol: subprotocol
                 ) { webSocket, channel in
-                    VaporSessionBridge.start(connection, on: webSocket, channel: channel, hub: hub)
+                    VaporSessionBridge.start(connection, on: webSocket, channel: channel, hub: hub, logger: request.logger)
                 }
                 return response
             }

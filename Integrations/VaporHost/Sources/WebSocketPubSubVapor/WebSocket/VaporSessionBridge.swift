@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import Synchronization
 import WebSocketKit
@@ -27,14 +28,23 @@ final class VaporSessionBridge: Sendable {
 
     private let state = Mutex(State.opening(waiting: [], socketClosed: false))
     private let webSocket: WebSocket
+    private let logger: Logger
+    /// `ID from ADDRESS`, for the log lines.
+    private let name: String
 
-    private init(webSocket: WebSocket) {
+    private init(webSocket: WebSocket, connection: AuthorizedConnection, logger: Logger) {
         self.webSocket = webSocket
+        self.logger = logger
+        self.name = "\(connection.id) from \(connection.request.remoteAddress ?? "?")"
     }
 
-    /// Opens the session of `connection` on `webSocket`, feeding it every message from now on.
-    static func start(_ connection: AuthorizedConnection, on webSocket: WebSocket, channel: any Channel, hub: SessionHub) {
-        let bridge = VaporSessionBridge(webSocket: webSocket)
+    /// Opens the session of `connection` on `webSocket`, feeding it every message from now on; logs
+    /// `open ID from ADDRESS` and, once the socket is gone, `close ID from ADDRESS` at `info`.
+    static func start(
+        _ connection: AuthorizedConnection, on webSocket: WebSocket, channel: any Channel, hub: SessionHub,
+        logger: Logger
+    ) {
+        let bridge = VaporSessionBridge(webSocket: webSocket, connection: connection, logger: logger)
         webSocket.onText { _, text in bridge.receive(.text(text)) }
         webSocket.onBinary { _, _ in bridge.receive(.binary) }
         webSocket.onClose.whenComplete { _ in bridge.socketClosed() }
@@ -68,6 +78,7 @@ final class VaporSessionBridge: Sendable {
         // The socket's callbacks hold this bridge, which holds the socket: release them.
         webSocket.onText { _, _ in }
         webSocket.onBinary { _, _ in }
+        logger.info("close \(name)")
         state.withLock { state in
             switch state {
             case .opening(let waiting, _):
@@ -89,6 +100,7 @@ final class VaporSessionBridge: Sendable {
                 state = .ended
                 return
             }
+            logger.info("open \(name)")
             // Under the lock, so that a message arriving now cannot overtake the ones that waited.
             for message in waiting { Self.deliver(message, to: session) }
             if socketClosed {
