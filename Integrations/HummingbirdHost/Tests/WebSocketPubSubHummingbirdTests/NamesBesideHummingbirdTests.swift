@@ -15,7 +15,8 @@ import WebSocketPubSub
             router: messageRouter, connections: InMemoryConnectionStore(), subscriptions: InMemorySubscriptionStore())
         let hub = SessionHub(gateway: gateway, configuration: SessionConfiguration(maxQueuedMessages: 8))
         let notifier = Notifier(
-            connections: gateway.connections, subscriptions: gateway.subscriptions, sender: hub, retryPolicy: .noRetries)
+            connections: gateway.connections, subscriptions: gateway.subscriptions, sender: hub, retryPolicy: .noRetries
+        )
         let publisher: any EventPublisher = notifier
 
         let id = ConnectionID.random()

@@ -28,7 +28,8 @@ import WebSocketPubSubHummingbird
                     uri: "/events", method: .post,
                     body: ByteBuffer(string: #"{"entityId":"game-1","message":{"score":3}}"#))
                 #expect(response.status == .ok)
-                let report = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                let report =
+                    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
                 #expect(report?["delivered"] as? Int == 1)
                 #expect(try await messages.next() == .text(#"{"entityId":"game-1","message":{"score":3}}"#))
                 let stats = try await client.execute(uri: "/stats", method: .get)

@@ -16,7 +16,8 @@ struct TestServer {
         let subscriptions = InMemorySubscriptionStore()
         gateway = PubSubGateway(router: messageRouter, connections: connections, subscriptions: subscriptions)
         hub = SessionHub(gateway: gateway)
-        notifier = Notifier(connections: connections, subscriptions: subscriptions, sender: hub, retryPolicy: .noRetries)
+        notifier = Notifier(
+            connections: connections, subscriptions: subscriptions, sender: hub, retryPolicy: .noRetries)
         let router = Router(context: BasicPubSubRequestContext.self)
         router.addPubSubEndpoints(publisher: notifier, gateway: gateway)
         let webSocketRouter = Router(context: BasicPubSubRequestContext.self)

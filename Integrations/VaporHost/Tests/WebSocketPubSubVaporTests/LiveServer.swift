@@ -17,7 +17,8 @@ final class LiveServer: Sendable {
         let subscriptions = InMemorySubscriptionStore()
         gateway = PubSubGateway(router: messageRouter, connections: connections, subscriptions: subscriptions)
         hub = SessionHub(gateway: gateway)
-        notifier = Notifier(connections: connections, subscriptions: subscriptions, sender: hub, retryPolicy: .noRetries)
+        notifier = Notifier(
+            connections: connections, subscriptions: subscriptions, sender: hub, retryPolicy: .noRetries)
         app = try await Application.make(.testing)
         app.pubSubWebSocket(hub: hub, maxMessageBytes: maxMessageBytes)
         app.pubSubEndpoints(publisher: notifier, gateway: gateway)

@@ -25,7 +25,8 @@ import WebSocketPubSubVapor
             for index in 0..<50 {
                 #expect(await messages.next() == #"{"status":"subscribed","entityId":"e\#(index)"}"#)
             }
-            let report = try await server.notifier.publish(entityId: try EntityID(validating: "e7"), json: Array("[1,2]".utf8))
+            let report = try await server.notifier.publish(
+                entityId: try EntityID(validating: "e7"), json: Array("[1,2]".utf8))
             #expect(report.delivered == 1)
             #expect(await messages.next() == #"{"entityId":"e7","message":[1,2]}"#)
             try await server.app.testing().test(.GET, "/stats") { response in

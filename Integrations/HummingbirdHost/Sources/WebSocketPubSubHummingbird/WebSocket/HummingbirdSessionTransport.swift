@@ -19,7 +19,8 @@ struct HummingbirdSessionTransport: SessionTransport {
         for message in messages {
             let opcode: WebSocketOpcode = message.kind == .text ? .text : .binary
             // A custom frame, because `.text` would take a String and copy the bytes into one first.
-            try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: opcode, data: ByteBuffer(bytes: message.bytes))))
+            try await outbound.write(
+                .custom(WebSocketFrame(fin: true, opcode: opcode, data: ByteBuffer(bytes: message.bytes))))
         }
     }
 

@@ -49,7 +49,9 @@ extension Application {
             source.resume()
             return source
         }
-        continuation.onTermination = { _ in sources.forEach { $0.cancel() } }
+        continuation.onTermination = { _ in
+            for source in sources { source.cancel() }
+        }
         return stream
     }
 }

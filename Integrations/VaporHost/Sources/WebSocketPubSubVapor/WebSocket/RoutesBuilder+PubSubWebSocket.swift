@@ -47,7 +47,8 @@ extension RoutesBuilder {
                 response.upgrader = PubSubWebSocketUpgrader(
                     maxMessageBytes: maxMessageBytes, subprotocol: subprotocol
                 ) { webSocket, channel in
-                    VaporSessionBridge.start(connection, on: webSocket, channel: channel, hub: hub, logger: request.logger)
+                    VaporSessionBridge.start(
+                        connection, on: webSocket, channel: channel, hub: hub, logger: request.logger)
                 }
                 return response
             }
