@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOWebSocket
 import Vapor
 import WebSocketKit
 import WebSocketPubSub

@@ -1,11 +1,12 @@
+import NIOWebSocket
 import Testing
 import Vapor
 import WebSocketPubSub
 
 /// The compile test: this file imports the library beside Vapor (which re-exports RoutingKit's
-/// `Router`, NIOHTTP1's `HTTPHeaders` and `HTTPVersion`, websocket-kit and NIOWebSocket, whose names
-/// once collided with ours) and uses every type unqualified. If a name becomes ambiguous again, this
-/// target stops compiling.
+/// `Router`, NIOHTTP1's `HTTPHeaders` and `HTTPVersion`, and websocket-kit) and NIOWebSocket, whose
+/// names once collided with ours, and uses every type unqualified. If a name becomes ambiguous again,
+/// this target stops compiling.
 @Suite struct NamesBesideVaporTests {
     @Test func libraryTypesNeedNoModuleQualifierBesideVapor() async throws {
         var messageRouter = MessageRouter()

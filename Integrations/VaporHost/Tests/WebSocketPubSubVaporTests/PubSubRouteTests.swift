@@ -36,6 +36,22 @@ import WebSocketPubSubVapor
         }
     }
 
+    @Test func aBurstOfMessagesIsThrottledNotClosed() async throws {
+        let server = try await LiveServer()
+        try await server.run { port in
+            let client = try await TestClient.connect(port: port)
+            var messages = client.messages.makeAsyncIterator()
+            // Far more than the session queues (64): the bridge must hold them back, not overflow it.
+            let burst = 600
+            for index in 0..<burst { client.send(Array(#"{"action":"nothing-\#(index)"}"#.utf8)) }
+            for index in 0..<burst {
+                let reply = await messages.next()
+                #expect(reply?.contains("nothing-\(index)") == true, "reply \(index): \(reply ?? "none: closed")")
+            }
+            try await client.webSocket.close(code: .normalClosure).get()
+        }
+    }
+
     @Test func refusedConnectIsAnsweredWithItsStatusAndReason() async throws {
         var router = MessageRouter()
         router.onConnect { _ in .unauthorized("no token") }

@@ -6,12 +6,22 @@ extension RoutesBuilder {
     /// Adds the pub/sub HTTP endpoints: `POST /events` (publish through `publisher`, answer its
     /// delivery report) and `GET /stats` (the counts in `gateway`'s stores).
     ///
-    /// A body over ``PubSubEndpoints/maxEventBodyBytes`` is refused with 413 by Vapor's body
-    /// collection, before it is read when its `Content-Length` says so.
+    /// A body over ``PubSubEndpoints/maxEventBodyBytes`` is refused with 413: before it is read when its
+    /// `Content-Length` says so, else as soon as it grows over the limit. (Vapor's own `.collect(maxSize:)`
+    /// refuses a body of exactly the limit, and waits for an announced body to arrive.)
     public func pubSubEndpoints(publisher: any EventPublisher, gateway: PubSubGateway) {
-        let limit = ByteCount(value: PubSubEndpoints.maxEventBodyBytes)
-        on(.POST, "events", body: .collect(maxSize: limit)) { request async -> Response in
-            let body = request.body.data ?? ByteBuffer()
+        let limit = PubSubEndpoints.maxEventBodyBytes
+        on(.POST, "events", body: .stream) { request async -> Response in
+            if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
+                return Response(PubSubEndpoints.bodyTooLarge(length))
+            }
+            let body: ByteBuffer
+            do {
+                // Vapor's `collect(max:)` fails at `max` bytes and more.
+                body = try await request.body.collect(max: limit + 1).get() ?? ByteBuffer()
+            } catch {
+                return Response(PubSubEndpoints.bodyTooLarge(limit + 1))
+            }
             return Response(await PubSubEndpoints.publish(body: body.readableBytesView, to: publisher))
         }
         on(.GET, "stats") { _ async -> Response in Response(await PubSubEndpoints.stats(of: gateway)) }

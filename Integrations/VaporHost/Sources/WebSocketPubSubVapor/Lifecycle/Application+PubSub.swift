@@ -1,15 +1,7 @@
-import Dispatch
 import NIOCore
+import UnixSignals
 import Vapor
 import WebSocketPubSub
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 extension Application {
     /// Serves on `host`:`port` until SIGTERM or SIGINT, then closes every session of `hub` with 1001
@@ -24,7 +16,8 @@ extension Application {
     public func runPubSub(
         hub: SessionHub, host: String, port: Int, onListening: @Sendable (String) -> Void = { _ in }
     ) async throws {
-        let stop = Self.signals([SIGTERM, SIGINT])
+        // Trapped before the server starts, so that a signal during the start is not lost.
+        let stop = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         do {
             try await server.start(address: .hostname(host, port: port))
         } catch {
@@ -37,21 +30,5 @@ extension Application {
         await hub.shutdown()
         await server.shutdown()
         try await asyncShutdown()
-    }
-
-    /// A stream that yields when one of `signals` arrives; their default action (exit) is turned off.
-    private static func signals(_ signals: [Int32]) -> AsyncStream<Int32> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        continuation.onTermination = { _ in
-            for source in sources { source.cancel() }
-        }
-        return stream
     }
 }

@@ -9,7 +9,7 @@ import WebSocketKit
 /// frame rules NIO's decoder leaves to others. This handler fails the connection at the first frame
 /// that breaks a rule, with the close code RFC 6455 gives it: a message over the limit (1009, before
 /// its fragments pile up), invalid UTF-8 in text (1007, at the offending fragment), reserved bits, an
-/// unmasked frame, a reserved opcode or fragments out of order (1002). After that it passes on only a
+/// unmasked frame, a reserved opcode, fragments out of order or a malformed close payload (1002). After that it passes on only a
 /// close frame, and drops the socket after ``closeGrace`` if the peer never answers, as also after
 /// NIO's decoder refuses a frame (it reads nothing more, so the close handshake could not complete).
 final class InboundFrameGuard: ChannelInboundHandler, RemovableChannelHandler {
@@ -57,7 +57,15 @@ final class InboundFrameGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func violation(in frame: WebSocketFrame) -> WebSocketErrorCode? {
         if frame.rsv1 || frame.rsv2 || frame.rsv3 || frame.maskKey == nil { return .protocolError }
         switch frame.opcode {
-        case .connectionClose, .ping, .pong:
+        case .connectionClose:
+            // websocket-kit echoes any close code; RFC 6455 fails a bad payload (1002, 1007 for the reason).
+            do {
+                _ = try WSClosePayload(parsing: frame.unmaskedData.readableBytesView)
+            } catch {
+                return WebSocketErrorCode(codeNumber: Int(error.closeCode.rawValue))
+            }
+            return nil
+        case .ping, .pong:
             return nil  // NIO's decoder already refused fragmented or long control frames
         case .text, .binary:
             guard message == nil else { return .protocolError }
