@@ -25,16 +25,22 @@ let package = Package(
                 .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
                 "CHeapInfo",
+                "CAllocationCounter",
+                "CByteSum",
             ],
             path: "Sources/benchmarks"
         ),
         // glibc's mallinfo2(), which the Glibc module does not export, for the memory cases.
         .target(name: "CHeapInfo", path: "Sources/CHeapInfo"),
+        // malloc and friends, wrapped to count allocations per operation (see the C file).
+        .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
+        // The checksum both sides of a decode case take over every payload byte.
+        .target(name: "CByteSum", path: "Sources/CByteSum"),
     ],
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.name != "CHeapInfo" {
+for target in package.targets where target.name == "benchmarks" {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),

@@ -3,19 +3,22 @@ public import Foundation
 /// The pub/sub API of one server: a ``MessageRouter`` with built-in `subscribe` and `unsubscribe` routes,
 /// wired to the stores, the authorization hooks and an observer.
 ///
-/// A host (a SwiftNIO server, a serverless function behind an API gateway) calls four methods, one
-/// per thing that happens to a WebSocket:
+/// A host that holds its sockets uses it through ``SessionHub`` and ``PubSubSession``, which call it
+/// in the right order and without a store read per message. A host that keeps no sockets (a
+/// serverless function behind an API gateway) calls four methods, one per thing that happens to a
+/// WebSocket:
 /// - ``connect(_:)`` during the handshake: runs the `$connect` authorizer and records the connection,
-///   or says which HTTP status to refuse it with;
-/// - ``handle(text:from:)`` for every text message: returns the reply to send back, if any;
+///   or says which HTTP status to refuse it with (or ``authorize(_:)`` and ``record(_:)`` apart);
+/// - ``handle(text:from:)-(_,ConnectionID)`` for every text message: returns the reply to send back, if any;
 /// - ``handleBinary(from:)`` for every binary message: always an error reply, never a close;
 /// - ``disconnect(_:)`` once the socket is gone: removes the record and every subscription.
 ///
 /// Application errors (bad JSON, unknown action, invalid entity, limits, refusals, failing stores)
 /// are all error replies `{"error":"…","code":"…"}`; nothing here closes a connection or traps.
 ///
-/// The host must not call ``handle(text:from:)`` for a connection after starting its
-/// ``disconnect(_:)``, or a subscribe still in flight could outlive the clean-up.
+/// The host must not call ``handle(text:from:)-(_,ConnectionID)`` for a connection after starting its
+/// ``disconnect(_:)``, or a subscribe still in flight could outlive the clean-up (a session
+/// guarantees it).
 ///
 /// ```swift
 /// let gateway = PubSubGateway(

@@ -1,4 +1,5 @@
-import PubSubServerKit
+import WebSocketPubSub
+import WebSocketPubSubNIO
 
 #if canImport(Glibc)
     import Glibc
@@ -19,7 +20,12 @@ struct PubSubServerMain {
             Log.info(error.message)
             exit(2)
         }
-        let runner = ServerRunner(app: .inMemory(configuration: configuration))
-        exit(await runner.run())
+        let connections = InMemoryConnectionStore()  // or your database-backed stores
+        let subscriptions = InMemorySubscriptionStore()
+        let app = ServerApp(configuration: configuration, connections: connections, subscriptions: subscriptions) {
+            hub in
+            Notifier(connections: connections, subscriptions: subscriptions, sender: hub)  // POST /events
+        }
+        exit(await ServerRunner(app: app).run())  // ws://HOST:PORT/, POST /events, GET /stats
     }
 }
