@@ -30,17 +30,20 @@ done
 status=0
 for host in "${hosts[@]}"; do
     case $host in
-        hummingbird) require_cmd "$host" PUBSUB_HUMMINGBIRD_CMD \
-            Integrations/HummingbirdHost/.build/debug/pubsub-hummingbird Integrations/HummingbirdHost \
-            pubsub-hummingbird ;;
-        vapor) require_cmd "$host" PUBSUB_VAPOR_CMD Integrations/VaporHost/.build/debug/pubsub-vapor \
-            Integrations/VaporHost pubsub-vapor ;;
+        hummingbird | vapor) ;;
         *)
             echo "unknown host '$host' (hummingbird, vapor)" >&2
             exit 2
             ;;
     esac
+    package="Integrations/${host^}Host"
     var="PUBSUB_${host^^}_CMD"
+    if [[ -z ${!var:-} && ! -x $package/.build/debug/pubsub-$host ]]; then
+        echo "$host: $package/.build/debug/pubsub-$host is not built and $var is not set; build it with" >&2
+        echo "  swift build --package-path $package --product pubsub-$host" >&2
+        exit 1
+    fi
+    require_cmd "$host" "$var" "$package/.build/debug/pubsub-$host" "$package" "pubsub-$host"
     export PUBSUB_SERVER_CMD="${!var}" PUBSUB_HOST_KIND="$host"
     run_pytest "e2e-$host" "${E2E_TIMEOUT:-900}" Examples/PubSubServer/Tests/e2e "$@" || status=1
     run_pytest "slow-reader-$host" "${LOAD_TIMEOUT:-240}" Examples/PubSubServer/Tests/load \
