@@ -3,9 +3,36 @@ loopback ports and stop it afterwards; see support.py for the helpers the tests 
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from support import ServerProcess
+
+# Which host PUBSUB_SERVER_CMD runs: `nio` (the example server, the default) or another host adapter's
+# executable (`hummingbird`, `vapor`), which serves the pub/sub contract but not everything else.
+HOST_KIND = os.environ.get("PUBSUB_HOST_KIND", "nio")
+
+
+def nio_host_only(reason: str):
+    """Marks a test (or a parameter) that checks what only the NIO host does: RFC 6455 details that only
+    this library's codec enforces, /echo, HTTP details of its own server, its extra flags. Skipped with
+    `reason` when PUBSUB_HOST_KIND names another host."""
+    return pytest.mark.nio_host_only(reason=reason)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "nio_host_only(reason): runs only against the NIO host (PUBSUB_HOST_KIND=nio)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if HOST_KIND == "nio":
+        return
+    for item in items:
+        marker = item.get_closest_marker("nio_host_only")
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(reason=f"NIO host only: {marker.kwargs['reason']}"))
+
 
 # The limits the `limited_server` runs with, small enough to reach from a test quickly.
 LIMITED_MAX_MESSAGE_BYTES = 4096

@@ -8,7 +8,10 @@ import os
 import pytest
 from websockets.sync.client import connect
 
+from conftest import nio_host_only
 from support import OP_BINARY, OP_CONT, OP_TEXT, RawWebSocket
+
+pytestmark = nio_host_only("/echo belongs to the example server (for the Autobahn TestSuite); the hosts serve pub/sub at / only")
 
 SIXTEEN_MIB = 16 * 1024 * 1024
 

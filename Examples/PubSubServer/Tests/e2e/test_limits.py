@@ -7,8 +7,10 @@ import time
 
 import pytest
 
-from conftest import _start
+from conftest import _start, nio_host_only
 from support import PeerClosed, RawWebSocket, wait_for_stats
+
+pytestmark = nio_host_only("--max-connections-per-address and --allowed-origin are flags of the example server only")
 
 
 @pytest.fixture
