@@ -122,8 +122,9 @@ public final class PostgresBroker: Sendable {
             throw error
         }
         let reports = await collector.collect(event, expected: nodes, timeout: configuration.reportTimeout)
-        var summary = DeliveryReport(
-            entityId: entityId, recipients: 0, delivered: 0, nodes: nodes.count, nodesAnswered: reports.count)
+        var summary = DeliveryReport(entityId: entityId, recipients: 0, delivered: 0)
+        summary.nodes = nodes.count
+        summary.nodesAnswered = reports.count
         for report in reports {
             summary.recipients += report.recipients
             summary.delivered += report.delivered
