@@ -37,7 +37,8 @@ func makeServer() -> (hub: SessionHub, notifier: Notifier) {
     let gateway = PubSubGateway(connections: InMemoryConnectionStore(), subscriptions: InMemorySubscriptionStore())
     let hub = SessionHub(
         gateway: gateway,
-        configuration: SessionConfiguration(maxQueuedMessages: 1024, maxQueuedBytes: 4 << 20, slowConsumerPolicy: .close)
+        configuration: SessionConfiguration(
+            maxQueuedMessages: 1024, maxQueuedBytes: 4 << 20, slowConsumerPolicy: .close)
     )
     let notifier = Notifier(connections: gateway.connections, subscriptions: gateway.subscriptions, sender: hub)
     return (hub, notifier)

@@ -4,7 +4,7 @@ import Logging
 import WebSocketPubSub
 import WebSocketPubSubHummingbird
 
-let options = HostOptions.parseOrExit()
+let options = PubSubHostOptions.parseOrExit(program: "pubsub-hummingbird")
 LoggingSystem.bootstrap(LineLogHandler.init)  // `open ID from ADDRESS`, as the example server logs
 let connections = InMemoryConnectionStore()
 let subscriptions = InMemorySubscriptionStore()
@@ -23,6 +23,6 @@ let app = Application(
     server: .http1WebSocketUpgrade(
         webSocketRouter: webSocketRouter, configuration: .pubSub(maxMessageBytes: options.maxMessageBytes)),
     configuration: .init(address: .hostname(options.host, port: options.port)),
-    onServerRunning: { HostOptions.announce(listeningOn: $0.localAddress) }
+    onServerRunning: { PubSubHostOptions.announce(listeningOn: $0.localAddress) }
 )
 try await app.runPubSub(hub: hub)

@@ -3,7 +3,7 @@ import Vapor
 import WebSocketPubSub
 import WebSocketPubSubVapor
 
-let options = HostOptions.parseOrExit()
+let options = PubSubHostOptions.parseOrExit(program: "pubsub-vapor")
 LoggingSystem.bootstrap(LineLogHandler.init)  // `open ID from ADDRESS`, as the example server logs
 let connections = InMemoryConnectionStore()
 let subscriptions = InMemorySubscriptionStore()
@@ -18,5 +18,5 @@ let app = try await Application.make(Environment(name: "production", arguments: 
 app.pubSubWebSocket(hub: hub, maxMessageBytes: options.maxMessageBytes)
 app.pubSubEndpoints(publisher: notifier, gateway: gateway)
 try await app.runPubSub(hub: hub, host: options.host, port: options.port) { address in
-    HostOptions.announce(listeningOn: address)
+    PubSubHostOptions.announce(listeningOn: address)
 }
