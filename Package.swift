@@ -11,12 +11,18 @@ let package = Package(
         .library(name: "WebSocketCodec", targets: ["WebSocketCodec"]),
         .library(name: "WebSocketPubSub", targets: ["WebSocketPubSub"]),
         .library(name: "WebSocketPubSubTesting", targets: ["WebSocketPubSubTesting"]),
+        .library(name: "WebSocketCompression", targets: ["WebSocketCompression"]),
     ],
     targets: [
         .target(name: "WebSocketCodec"),
         .target(name: "WebSocketPubSub"),
+        // The system zlib (zlib1g-dev on Debian and Ubuntu), for permessage-deflate; kept out of
+        // WebSocketCodec so that a host without compression links no zlib.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "WebSocketCompression", dependencies: ["WebSocketCodec", "CZlib"]),
         .target(name: "WebSocketPubSubTesting", dependencies: ["WebSocketPubSub"]),
         .testTarget(name: "WebSocketCodecTests", dependencies: ["WebSocketCodec"]),
+        .testTarget(name: "WebSocketCompressionTests", dependencies: ["WebSocketCompression", "WebSocketCodec"]),
         .testTarget(name: "WebSocketPubSubTests", dependencies: ["WebSocketPubSub", "WebSocketPubSubTesting"]),
         .testTarget(
             name: "WebSocketPubSubTestingTests",
@@ -26,7 +32,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),
