@@ -57,10 +57,8 @@ public struct PreparedDeflateCompressor: Sendable {
         }
         // Set just above.
         let deflater = self.deflater!
-        var compressed: [UInt8] = []
-        payload.withUnsafeBytes { deflater.compressWithSyncFlush($0, appendingTo: &compressed) }
+        let compressed = PermessageDeflate.compress(payload, with: deflater)
         deflater.reset()
-        PermessageDeflate.removeTail(from: &compressed)
         guard compressed.count < payload.count else {
             return PreparedDeflateMessage(plainFrame: plainFrame, compressedFrame: nil, windowBits: windowBits)
         }

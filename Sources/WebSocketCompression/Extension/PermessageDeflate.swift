@@ -142,9 +142,7 @@ public struct PermessageDeflate: WSExtension {
     public mutating func encode(_ message: WSExtensionMessage) -> WSExtensionMessage {
         guard message.payload.count >= configuration.minimumMessageSize else { return message }
         let deflater = uniqueCompressor()
-        var output: [UInt8] = []
-        message.payload.withUnsafeBytes { deflater.compressWithSyncFlush($0, appendingTo: &output) }
-        Self.removeTail(from: &output)
+        let output = Self.compress(message.payload, with: deflater)
         if resetsCompressor {
             deflater.reset()
             // Sending the original instead is only safe when no later message can refer to this one.
@@ -160,8 +158,15 @@ public struct PermessageDeflate: WSExtension {
     /// receiver (RFC 7692 §7.2.1, §7.2.2).
     static let tail: [UInt8] = [0x00, 0x00, 0xFF, 0xFF]
 
-    static func removeTail(from output: inout [UInt8]) {
+    /// One message's compressed payload: a sync flush without its last four bytes.
+    static func compress(_ payload: [UInt8], with deflater: ZlibDeflater) -> [UInt8] {
+        // zlib writes nothing for empty input right after a flush, and the receiver's appended
+        // `00 00 ff ff` would then lack its block header: §7.2.3.6's single 0x00 supplies it.
+        guard !payload.isEmpty else { return [0x00] }
+        var output: [UInt8] = []
+        payload.withUnsafeBytes { deflater.compressWithSyncFlush($0, appendingTo: &output) }
         if output.count >= 4 && Array(output.suffix(4)) == tail { output.removeLast(4) }
+        return output
     }
 
     private mutating func uniqueCompressor() -> ZlibDeflater {
