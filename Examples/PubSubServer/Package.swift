@@ -28,6 +28,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
+                .product(name: "WebSocketCompression", package: "swift-websocket-pubsub"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
             ]
         ),
@@ -38,7 +39,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "autobahn-client",
-            dependencies: [.product(name: "WebSocketCodec", package: "swift-websocket-pubsub")],
+            dependencies: [
+                .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
+                .product(name: "WebSocketCompression", package: "swift-websocket-pubsub"),
+            ],
             path: "Sources/AutobahnClient"
         ),
     ],

@@ -1,3 +1,5 @@
+import WebSocketCompression
+
 /// Every knob of the example server, with the defaults the contract in `DESIGN.md` asks for.
 ///
 /// Each limit exists because a peer on the open internet controls the other end of the socket;
@@ -41,6 +43,10 @@ public struct ServerConfiguration: Sendable {
     public var allowedOrigins: [String]? = nil
     /// Subprotocols the server accepts, in preference order.
     public var subprotocols = ["websocket"]
+    /// permessage-deflate (RFC 7692) settings when `--permessage-deflate` is given, `nil` to
+    /// decline every offer (the default, as in Socket.IO, Phoenix and uWS). Message limits apply
+    /// to the decompressed size.
+    public var permessageDeflate: PermessageDeflateConfiguration? = nil
 
     /// The defaults of `DESIGN.md`.
     public init() {}
@@ -64,6 +70,10 @@ extension ServerConfiguration {
         var remaining = arguments[...]
         while let flag = remaining.popFirst() {
             if flag == "--help" || flag == "-h" { throw UsageError(message: usage) }
+            if flag == "--permessage-deflate" {  // the one flag without a value
+                configuration.permessageDeflate = PermessageDeflateConfiguration()
+                continue
+            }
             guard let value = remaining.popFirst() else { throw UsageError(message: "\(flag) needs a value\n\(usage)") }
             func integer(min: Int = 1) throws(UsageError) -> Int {
                 guard let number = Int(value), number >= min else {
@@ -110,7 +120,7 @@ extension ServerConfiguration {
             "[--max-event-body-bytes 1048576] [--max-pending-outbound-bytes 4194304]",
             "[--max-connections N] [--max-connections-per-address N]",
             "[--ping-interval 30] [--ping-timeout 10] [--close-timeout 3]",
-            "[--allowed-origin ORIGIN]...",
+            "[--allowed-origin ORIGIN]... [--permessage-deflate]",
         ]
         return "usage: \(program) " + lines.joined(separator: "\n" + indent)
     }
