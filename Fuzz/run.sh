@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 
-all_targets=(FrameDecoder Connection ServerHandshake ClientHandshake JSONScanner Gateway)
+all_targets=(FrameDecoder Connection ServerHandshake ClientHandshake JSONScanner Gateway Deflate)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=("${all_targets[@]}"); fi
 
@@ -30,6 +30,7 @@ module_of() {
     case "$1" in
         FrameDecoder | Connection | ServerHandshake | ClientHandshake) echo WebSocketCodec ;;
         JSONScanner | Gateway) echo WebSocketPubSub ;;
+        Deflate) echo WebSocketCompression ;;
         *) echo "unknown target $1" >&2; exit 2 ;;
     esac
 }
@@ -37,6 +38,7 @@ dict_of() {
     case "$1" in
         ServerHandshake | ClientHandshake) echo Fuzz/Dictionaries/http.dict ;;
         JSONScanner | Gateway) echo Fuzz/Dictionaries/json.dict ;;
+        Deflate) echo Fuzz/Dictionaries/deflate.dict ;;
     esac
 }
 max_len_of() {
@@ -46,6 +48,7 @@ max_len_of() {
         ServerHandshake | ClientHandshake) echo 4096 ;;
         JSONScanner) echo 4096 ;;
         Gateway) echo 2048 ;;
+        Deflate) echo 2048 ;;
     esac
 }
 support_of() {
@@ -76,13 +79,22 @@ build() {
     rm -rf "$snapshot"
     mkdir -p "$snapshot"
     cp -R "Sources/$module" "$snapshot/module"
+    local extra_flags=()
+    if [ "$module" = WebSocketCompression ]; then
+        # One module with the codec it builds on: drop the imports of it, link the system zlib.
+        cp -R Sources/WebSocketCodec "$snapshot/module/WebSocketCodec"
+        find "$snapshot/module" -name '*.swift' -exec sed -i.orig -E '/^(public )?import WebSocketCodec$/d' {} +
+        find "$snapshot/module" -name '*.orig' -delete
+        extra_flags=(-I Sources/CZlib -lz)
+    fi
     # Renamed, since swiftc rejects two files of one name (JSONScanner.swift) in a module.
     cp "Fuzz/Targets/$target.swift" "$snapshot/FuzzTarget$target.swift"
     local files
     files=$(find "$snapshot/module" -name '*.swift' | sort)
     echo "== building $target (with Sources/$module)"
     # shellcheck disable=SC2046,SC2086
-    if ! swiftc "${swift_flags[@]}" -module-name "Fuzz$target" $files $(support_of "$target") \
+    if ! swiftc "${swift_flags[@]}" ${extra_flags[@]+"${extra_flags[@]}"} -module-name "Fuzz$target" $files \
+        $(support_of "$target") \
         "$snapshot/FuzzTarget$target.swift" -o "$out/bin/$target" >"$out/logs/$target.build.log" 2>&1; then
         grep -E 'error' "$out/logs/$target.build.log" >&2 || cat "$out/logs/$target.build.log" >&2
         return 1

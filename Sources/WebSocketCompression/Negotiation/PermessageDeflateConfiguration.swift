@@ -1,11 +1,13 @@
 /// What an endpoint offers or accepts of permessage-deflate, and how it compresses.
 ///
-/// Memory per connection: each direction keeps one zlib stream. A deflate stream costs about
-/// `2^(windowBits+2) + 2^(memoryLevel+9)` bytes (zlib's `zconf.h`): 256 KiB + 128 KiB at
-/// window 15 and memory level 8, about 16 KiB + 8 KiB at 12/4, and an inflate stream
-/// `2^windowBits` + ~7 KiB: about 320 KB in all at 15/8, about 50 KB at 11/4. Lower
-/// ``serverMaxWindowBits``, ``clientMaxWindowBits`` and ``memoryLevel`` on servers with many
-/// connections; the compression ratio of small messages barely changes.
+/// Memory per connection: each direction keeps one zlib stream, created on first use. A deflate
+/// stream costs `2^(windowBits+2) + 2^(memoryLevel+9)` bytes plus about 6 KB of state (zlib's
+/// `zconf.h`), an inflate stream `2^windowBits` plus about 7 KB: measured, 308 KB per connection
+/// at window 15 and memory level 8 (what browsers get unless the server limits it), 50 KB at
+/// windows 12 and memory level 5, 31.5 KB at 11/4 (the client's window limited to 11 too). Lower ``serverMaxWindowBits``,
+/// ``clientMaxWindowBits`` and ``memoryLevel`` on servers with many connections; the ratio of
+/// small messages barely changes. ``estimatedMemoryPerConnection(deflateWindowBits:inflateWindowBits:)``
+/// computes the figure.
 public struct PermessageDeflateConfiguration: Hashable, Sendable {
     /// Server: the largest window the server compresses with; it answers with
     /// `server_max_window_bits` when this is below 15 or the client asked for less.
