@@ -1,5 +1,6 @@
 import Testing
 import WebSocketCodec
+
 @testable import WebSocketCompression
 
 @Suite("Decompression limits")
@@ -45,7 +46,8 @@ struct DecompressionLimitTests {
         var atLimit = DeflateFixtures.client(maxMessageSize: limit)
         #expect(atLimit.receive(frame).events == [.binary(payload)])
         var underLimit = DeflateFixtures.client(maxMessageSize: limit - 1)
-        #expect(underLimit.receive(frame).events == [.protocolError(WSProtocolError(.messageTooLarge(limit: limit - 1)))])
+        #expect(
+            underLimit.receive(frame).events == [.protocolError(WSProtocolError(.messageTooLarge(limit: limit - 1)))])
     }
 
     @Test("a message of thousands of final blocks is refused")

@@ -134,8 +134,14 @@ struct ServerNegotiationTests {
                 "permessage-deflate; server_max_window_bits=9; server_max_window_bits=9",
                 .duplicateParameter("server_max_window_bits")
             ),
-            ("permessage-deflate; server_max_window_bits=1", .invalidValue(parameter: "server_max_window_bits", value: "1")),
-            ("permessage-deflate; server_max_window_bits", .invalidValue(parameter: "server_max_window_bits", value: nil)),
+            (
+                "permessage-deflate; server_max_window_bits=1",
+                .invalidValue(parameter: "server_max_window_bits", value: "1")
+            ),
+            (
+                "permessage-deflate; server_max_window_bits",
+                .invalidValue(parameter: "server_max_window_bits", value: nil)
+            ),
             (
                 "permessage-deflate; client_no_context_takeover=x",
                 .invalidValue(parameter: "client_no_context_takeover", value: "x")

@@ -156,7 +156,9 @@ struct Options {
                 options.agent = value
             default:
                 throw ClientError(
-                    message: "unknown flag \(flag); usage: autobahn-client --url ws://HOST:PORT --agent NAME [--permessage-deflate]")
+                    message:
+                        "unknown flag \(flag); usage: autobahn-client --url ws://HOST:PORT --agent NAME [--permessage-deflate]"
+                )
             }
         }
         return options

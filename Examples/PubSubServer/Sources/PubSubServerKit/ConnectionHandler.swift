@@ -364,7 +364,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
             ),
             // The limit above then bounds the decompressed size: inflating stops past it (1009).
             extensions: app.configuration.permessageDeflate.map { deflate in
-                accepted.extensions.compactMap { try? PermessageDeflate(role: .server, agreedElement: $0, configuration: deflate) }
+                accepted.extensions.compactMap {
+                    try? PermessageDeflate(role: .server, agreedElement: $0, configuration: deflate)
+                }
             } ?? []
         )
         phase = .webSocket
