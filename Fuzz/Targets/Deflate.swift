@@ -57,9 +57,12 @@ private func fuzzInflater(_ payload: [UInt8], limit: Int, keepsContext: Bool) {
     if let reference = referenceInflate(payload, room: limit + 1) {
         switch outcome {
         case .success, .failure(.tooLarge):
-            require(
-                output == Array(reference.output.prefix(output.count)),
-                "chunked output differs from the reference")
+            // After a final block the reference stops; ours goes on with the rest of the input.
+            let common = min(output.count, reference.output.count)
+            require(output.prefix(common) == reference.output.prefix(common), "chunked output differs from the reference")
+            if reference.ended {
+                require(output.count >= reference.output.count, "lost output before a final block")
+            }
             if case .success = outcome, !reference.ended {
                 require(output == reference.output, "chunked output differs from the reference")
             }
@@ -162,7 +165,7 @@ private func fuzzNegotiation(_ header: String) {
             require(agreed.effectiveServerWindowBits <= configuration.serverMaxWindowBits, "server window too large")
             require(agreed.effectiveClientWindowBits <= configuration.clientMaxWindowBits, "client window too large")
         }
-        if let accepted = try? configuration.clientAgreement(from: offers), let accepted {
+        if let accepted = try? configuration.clientAgreement(from: offers) {
             let again = try? PermessageDeflateParameters(parsing: accepted.element, isResponse: true)
             require(again == accepted, "an accepted response does not round-trip")
         }
