@@ -24,17 +24,21 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
+                .product(name: "WebSocketCompression", package: "swift-websocket-pubsub"),
                 "CHeapInfo",
+                "CZlibDirect",
             ],
             path: "Sources/benchmarks"
         ),
         // glibc's mallinfo2(), which the Glibc module does not export, for the memory cases.
         .target(name: "CHeapInfo", path: "Sources/CHeapInfo"),
+        // The system zlib, for the compression cases' baseline (zlib called directly).
+        .systemLibrary(name: "CZlibDirect", path: "Sources/CZlibDirect"),
     ],
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.name != "CHeapInfo" {
+for target in package.targets where target.name != "CHeapInfo" && target.type != .system {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),

@@ -59,7 +59,8 @@ private func fuzzInflater(_ payload: [UInt8], limit: Int, keepsContext: Bool) {
         case .success, .failure(.tooLarge):
             // After a final block the reference stops; ours goes on with the rest of the input.
             let common = min(output.count, reference.output.count)
-            require(output.prefix(common) == reference.output.prefix(common), "chunked output differs from the reference")
+            require(
+                output.prefix(common) == reference.output.prefix(common), "chunked output differs from the reference")
             if reference.ended {
                 require(output.count >= reference.output.count, "lost output before a final block")
             }
