@@ -53,3 +53,20 @@ struct PreparedDeflateMessageTests {
         #expect(noise.frame(for: Self.noContext)?[0] == 0x82)
     }
 }
+
+@Suite("Prepared payloads")
+struct PreparedPayloadTests {
+    @Test("a host-framed compressed payload equals the prepared frame's payload")
+    func payloadMatchesFrame() throws {
+        var compressor = PreparedDeflateCompressor(configuration: PermessageDeflateConfiguration())
+        let message = DeflateFixtures.json(count: 4000)
+        let compressed = compressor.compressedPayload(message)
+        let payload = try #require(compressed)
+        let framed =
+            WSFrameEncoder.serverHeaderBytes(opcode: .text, payloadLength: payload.count, reservedBits: .rsv1)
+            + payload
+        #expect(compressor.prepare(opcode: .text, payload: message).compressedFrame == framed)
+        let short = compressor.compressedPayload(Array("short".utf8))
+        #expect(short == nil)
+    }
+}

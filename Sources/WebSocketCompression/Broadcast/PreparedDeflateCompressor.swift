@@ -42,13 +42,23 @@ public struct PreparedDeflateCompressor: Sendable {
     /// - Complexity: One deflate of the payload, two frame encodings.
     public mutating func prepare(opcode: WSOpcode, payload: [UInt8]) -> PreparedDeflateMessage {
         let plainFrame = WSFrameEncoder.serverFrame(opcode: opcode, payload: payload)
-        let windowBits = configuration.serverMaxWindowBits
-        guard payload.count >= configuration.minimumMessageSize else {
-            return PreparedDeflateMessage(plainFrame: plainFrame, compressedFrame: nil, windowBits: windowBits)
+        let compressedFrame = compressedPayload(payload).map {
+            WSFrameEncoder.serverFrame(opcode: opcode, payload: $0, reservedBits: .rsv1)
         }
+        return PreparedDeflateMessage(
+            plainFrame: plainFrame, compressedFrame: compressedFrame, windowBits: configuration.serverMaxWindowBits)
+    }
+
+    /// The payload of a compressed message (RFC 7692 §7.2.1, without context), for hosts that
+    /// frame it themselves: write `WSFrameEncoder.serverHeaderBytes(opcode:payloadLength:reservedBits: .rsv1)`
+    /// and then these bytes to each receiver that negotiated `server_no_context_takeover` with a window
+    /// of at least ``PermessageDeflateConfiguration/serverMaxWindowBits``. `nil` when the message
+    /// is shorter than the minimum size or does not shrink: send it uncompressed.
+    public mutating func compressedPayload(_ payload: [UInt8]) -> [UInt8]? {
+        guard payload.count >= configuration.minimumMessageSize else { return nil }
         if deflater == nil {
             deflater = ZlibDeflater(
-                windowBits: windowBits,
+                windowBits: configuration.serverMaxWindowBits,
                 memoryLevel: configuration.memoryLevel,
                 level: configuration.compressionLevel
             )
@@ -59,10 +69,6 @@ public struct PreparedDeflateCompressor: Sendable {
         let deflater = self.deflater!
         let compressed = PermessageDeflate.compress(payload, with: deflater)
         deflater.reset()
-        guard compressed.count < payload.count else {
-            return PreparedDeflateMessage(plainFrame: plainFrame, compressedFrame: nil, windowBits: windowBits)
-        }
-        let compressedFrame = WSFrameEncoder.serverFrame(opcode: opcode, payload: compressed, reservedBits: .rsv1)
-        return PreparedDeflateMessage(plainFrame: plainFrame, compressedFrame: compressedFrame, windowBits: windowBits)
+        return compressed.count < payload.count ? compressed : nil
     }
 }

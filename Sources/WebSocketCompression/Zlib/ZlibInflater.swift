@@ -62,7 +62,7 @@ final class ZlibInflater: @unchecked Sendable {
     /// Inflates `input`, appending the output to `output`, and stops with ``Failure/tooLarge`` as
     /// soon as the output would pass `limit` bytes.
     ///
-    /// The output buffer grows in steps (doubling, from ``minimumChunk``) and never beyond
+    /// The output buffer grows in steps (four times the input, then doubling) and never beyond
     /// `limit + 1` bytes, so a small input that inflates to gigabytes costs at most the limit in
     /// memory and the time to produce it. When the DEFLATE data ends (a block with BFINAL set),
     /// the stream restarts keeping its window and inflates the rest of the input.
@@ -83,18 +83,29 @@ final class ZlibInflater: @unchecked Sendable {
         let base = output.count
         while true {
             let produced = output.count - base
-            let room = min(max(Self.minimumChunk, produced), limit - produced + 1)
-            let start = output.count
-            output.append(contentsOf: repeatElement(0, count: room))
+            // First a guess from the input (text deflates about 4:1 or better), then doubling.
+            let step = produced == 0 ? max(Self.minimumChunk, 4 * input.count) : max(Self.minimumChunk, produced)
+            let room = min(step, limit - produced + 1)
             var status: Int32 = Z_OK
-            let written = output.withUnsafeMutableBytes { buffer -> Int in
-                let tail = UnsafeMutableRawBufferPointer(rebasing: buffer[start...])
-                stream.pointee.next_out = tail.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(tail.count)
-                status = CZlib.inflate(stream, Z_SYNC_FLUSH)
-                return tail.count - Int(stream.pointee.avail_out)
+            let inflateInto = { (tail: UnsafeMutableRawBufferPointer) -> Int in
+                self.stream.pointee.next_out = tail.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                self.stream.pointee.avail_out = uInt(tail.count)
+                status = CZlib.inflate(self.stream, Z_SYNC_FLUSH)
+                return tail.count - Int(self.stream.pointee.avail_out)
             }
-            output.removeLast(room - written)
+            if output.isEmpty {
+                // The common case, one step into a new array: no zero-filling, no copy.
+                output = [UInt8](unsafeUninitializedCapacity: room) { buffer, initialized in
+                    initialized = inflateInto(UnsafeMutableRawBufferPointer(buffer))
+                }
+            } else {
+                let start = output.count
+                output.append(contentsOf: repeatElement(0, count: room))
+                let written = output.withUnsafeMutableBytes {
+                    inflateInto(UnsafeMutableRawBufferPointer(rebasing: $0[start...]))
+                }
+                output.removeLast(room - written)
+            }
             if output.count - base > limit { return .tooLarge }
             switch status {
             case Z_STREAM_END:
