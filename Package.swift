@@ -14,7 +14,10 @@ let package = Package(
         .library(name: "WebSocketCompression", targets: ["WebSocketCompression"]),
     ],
     targets: [
-        .target(name: "WebSocketCodec"),
+        .target(name: "WebSocketCodec", dependencies: ["CWebSocketUTF8"]),
+        // UTF-8 validation with AVX2 or NEON intrinsics, chosen at run time; the codec falls back to
+        // its own scalar validator where neither exists. C, because Swift has no byte shuffle.
+        .target(name: "CWebSocketUTF8"),
         .target(name: "WebSocketPubSub"),
         // The system zlib (zlib1g-dev on Debian and Ubuntu), for permessage-deflate; kept out of
         // WebSocketCodec so that a host without compression links no zlib.
@@ -28,11 +31,17 @@ let package = Package(
             name: "WebSocketPubSubTestingTests",
             dependencies: ["WebSocketPubSub", "WebSocketPubSubTesting"]
         ),
+        // The Swift snippets of README.md and Documentation/, compiled and run; Scripts/check-docs.sh
+        // checks that each guide shows them as written here.
+        .testTarget(
+            name: "DocumentationSnippets",
+            dependencies: ["WebSocketCodec", "WebSocketPubSub", "WebSocketPubSubTesting"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.name != "CWebSocketUTF8" && target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),

@@ -26,19 +26,25 @@ let package = Package(
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
                 .product(name: "WebSocketCompression", package: "swift-websocket-pubsub"),
                 "CHeapInfo",
+                "CAllocationCounter",
+                "CByteSum",
                 "CZlibDirect",
             ],
             path: "Sources/benchmarks"
         ),
         // glibc's mallinfo2(), which the Glibc module does not export, for the memory cases.
         .target(name: "CHeapInfo", path: "Sources/CHeapInfo"),
+        // malloc and friends, wrapped to count allocations per operation (see the C file).
+        .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
+        // The checksum both sides of a decode case take over every payload byte.
+        .target(name: "CByteSum", path: "Sources/CByteSum"),
         // The system zlib, for the compression cases' baseline (zlib called directly).
         .systemLibrary(name: "CZlibDirect", path: "Sources/CZlibDirect"),
     ],
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.name != "CHeapInfo" && target.type != .system {
+for target in package.targets where target.name == "benchmarks" {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 
-all_targets=(FrameDecoder Connection ServerHandshake ClientHandshake JSONScanner Gateway Deflate)
+all_targets=(FrameDecoder Connection ServerHandshake ClientHandshake JSONScanner Gateway UTF8Validator Deflate)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=("${all_targets[@]}"); fi
 
@@ -28,7 +28,7 @@ mkdir -p "$out/bin" "$out/corpus" "$out/logs" "$out/artifacts"
 # The module each target is compiled with, and the longest input worth trying.
 module_of() {
     case "$1" in
-        FrameDecoder | Connection | ServerHandshake | ClientHandshake) echo WebSocketCodec ;;
+        FrameDecoder | Connection | ServerHandshake | ClientHandshake | UTF8Validator) echo WebSocketCodec ;;
         JSONScanner | Gateway) echo WebSocketPubSub ;;
         Deflate) echo WebSocketCompression ;;
         *) echo "unknown target $1" >&2; exit 2 ;;
@@ -48,6 +48,7 @@ max_len_of() {
         ServerHandshake | ClientHandshake) echo 4096 ;;
         JSONScanner) echo 4096 ;;
         Gateway) echo 2048 ;;
+        UTF8Validator) echo 1024 ;;
         Deflate) echo 2048 ;;
     esac
 }
@@ -71,6 +72,16 @@ swift_flags=(
 )
 if command -v ld.lld >/dev/null 2>&1; then swift_flags+=(-use-ld=lld); fi
 
+# The C target the codec imports (CWebSocketUTF8: vector UTF-8 validation), compiled once with the
+# same sanitizers and handed to swiftc as an object file and a module map.
+c_module=Sources/CWebSocketUTF8
+c_object="$out/obj/CWebSocketUTF8.o"
+build_c_module() {
+    mkdir -p "$out/obj"
+    clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I "$c_module/include" "$c_module/CWebSocketUTF8.c" \
+        -o "$c_object"
+}
+
 build() {
     local target=$1 module
     module=$(module_of "$target")
@@ -92,16 +103,24 @@ build() {
     local files
     files=$(find "$snapshot/module" -name '*.swift' | sort)
     echo "== building $target (with Sources/$module)"
+    local c_flags=()
+    if [ "$module" = WebSocketCodec ] || [ "$module" = WebSocketCompression ]; then
+        c_flags=(-I "$c_module/include" "$c_object")
+    fi
     # shellcheck disable=SC2046,SC2086
     if ! swiftc "${swift_flags[@]}" ${extra_flags[@]+"${extra_flags[@]}"} -module-name "Fuzz$target" $files \
-        $(support_of "$target") \
-        "$snapshot/FuzzTarget$target.swift" -o "$out/bin/$target" >"$out/logs/$target.build.log" 2>&1; then
+        $(support_of "$target") "$snapshot/FuzzTarget$target.swift" "${c_flags[@]}" -o "$out/bin/$target" \
+        >"$out/logs/$target.build.log" 2>&1; then
         grep -E 'error' "$out/logs/$target.build.log" >&2 || cat "$out/logs/$target.build.log" >&2
         return 1
     fi
 }
 
 status=0
+if ! build_c_module; then
+    echo "!! CWebSocketUTF8 failed to build" >&2
+    exit 1
+fi
 for target in "${targets[@]}"; do
     if ! build "$target"; then
         echo "!! $target failed to build" >&2

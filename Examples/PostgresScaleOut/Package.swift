@@ -20,7 +20,7 @@ let package = Package(
         // Named explicitly: a path dependency otherwise takes its identity from the folder name,
         // which differs between clones.
         .package(name: "swift-websocket-pubsub", path: "../.."),
-        .package(name: "PubSubServer", path: "../PubSubServer"),
+        .package(name: "swift-websocket-pubsub-nio", path: "../../Integrations/NIO"),
     ],
     targets: [
         .target(
@@ -41,7 +41,7 @@ let package = Package(
                 "PostgresPubSub",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "PubSubServerKit", package: "PubSubServer"),
+                .product(name: "WebSocketPubSubNIO", package: "swift-websocket-pubsub-nio"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
             ],
             path: "Sources/PubSubNode"

@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
-// The runnable example: a pub/sub WebSocket server over SwiftNIO, using this library's handshake,
-// codec and pub/sub core. It lives in its own package so that users of the library never resolve SwiftNIO.
+// The runnable example: the pub/sub server of DESIGN.md, a thin `main` over the SwiftNIO host
+// (Integrations/NIO), and the Autobahn client that drives the library's client role.
 
 import PackageDescription
 
@@ -10,31 +10,17 @@ let package = Package(
     products: [
         .executable(name: "pubsub-server", targets: ["pubsub-server"]),
         .executable(name: "autobahn-client", targets: ["autobahn-client"]),
-        // The server without its `main`, for hosts that bring their own stores and publisher (the
-        // PostgreSQL scale-out example runs it as a cluster node).
-        .library(name: "PubSubServerKit", targets: ["PubSubServerKit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         // Named explicitly: a path dependency otherwise takes its identity from the folder name,
         // which differs between clones.
         .package(name: "swift-websocket-pubsub", path: "../.."),
+        .package(name: "swift-websocket-pubsub-nio", path: "../../Integrations/NIO"),
     ],
     targets: [
-        .target(
-            name: "PubSubServerKit",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
-                .product(name: "WebSocketCompression", package: "swift-websocket-pubsub"),
-                .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
-            ]
-        ),
         .executableTarget(
             name: "pubsub-server",
-            dependencies: ["PubSubServerKit"],
+            dependencies: [.product(name: "WebSocketPubSubNIO", package: "swift-websocket-pubsub-nio")],
             path: "Sources/PubSubServer"
         ),
         .executableTarget(

@@ -42,17 +42,84 @@ enum Fixtures {
         return bytes
     }
 
-    /// A buffer of many masked binary frames of `payloadSize` bytes each, about `totalPayload` bytes of payload in all.
-    static func maskedStream(payloadSize: Int, totalPayload: Int) -> (wire: [UInt8], frames: Int, payloadBytes: Int) {
-        let frames = max(1, totalPayload / payloadSize)
-        let body = payload(payloadSize)
+    /// A stream of masked frames as a client sends them, with what a decoder must hand out.
+    struct Stream {
+        /// The wire bytes.
+        var wire: [UInt8]
+        /// The number of frames.
+        var frames: Int
+        /// The payload bytes in all frames.
+        var payloadBytes: Int
+        /// The wrapping sum of every unmasked payload byte, recorded while the stream was built.
+        var payloadSum: UInt64
+    }
+
+    /// The payload of binary frame number `index`: `count` bytes whose pattern differs per frame.
+    static func binaryPayload(_ count: Int, frame index: Int) -> [UInt8] {
+        let offset = index &* 101
+        return (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7 &+ offset) }
+    }
+
+    /// The payload of text frame number `index`: `count` bytes of mixed UTF-8 starting at a different
+    /// character per frame (so frames differ), padded with ASCII to the exact size.
+    static func textPayload(_ count: Int, frame index: Int) -> [UInt8] {
+        let unit = Array(mixedUnit.utf8)
+        let starts = characterStarts
+        let start = starts[index % starts.count]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        var position = start
+        while true {
+            // Copy whole characters only: find the end of the character at `position`.
+            var end = position &+ 1
+            while end < unit.count && unit[end] & 0xC0 == 0x80 { end &+= 1 }
+            if bytes.count + (end - position) > count { break }
+            bytes.append(contentsOf: unit[position..<end])
+            position = end == unit.count ? 0 : end
+        }
+        while bytes.count < count { bytes.append(0x61 &+ UInt8(truncatingIfNeeded: bytes.count % 26)) }
+        return bytes
+    }
+
+    private static let mixedUnit = "Grüße aus Zürich, ¿qué tal? Привет мир! 你好，世界。こんにちは 🎉🚀 hello "
+    private static let characterStarts: [Int] = {
+        let unit = Array(mixedUnit.utf8)
+        return unit.indices.filter { unit[$0] & 0xC0 != 0x80 }
+    }()
+
+    /// A stream of at least `totalPayload` bytes of payload in masked frames of `payloadSize` bytes
+    /// (binary, or text of mixed UTF-8), each frame's payload and key different from the last.
+    static func maskedStream(payloadSize: Int, totalPayload: Int, text: Bool = false) -> Stream {
+        let frames = max(1, (totalPayload + payloadSize - 1) / payloadSize)
         var wire: [UInt8] = []
         wire.reserveCapacity(frames * (payloadSize + 14))
+        var sum: UInt64 = 0
+        // Frames repeat after this many, so that building 16 MiB of 16-byte frames stays quick.
+        let distinct = 4096
+        var cache: [[UInt8]] = []
         for index in 0..<frames {
-            wire += maskedFrame(payload: body, key: maskKey(index))
+            let payload: [UInt8]
+            if index < distinct {
+                payload =
+                    text ? textPayload(payloadSize, frame: index) : binaryPayload(payloadSize, frame: index)
+                if payloadSize <= 4096 { cache.append(payload) }
+            } else if payloadSize <= 4096 {
+                payload = cache[index % distinct]
+            } else {
+                payload =
+                    text ? textPayload(payloadSize, frame: index) : binaryPayload(payloadSize, frame: index)
+            }
+            for byte in payload { sum &+= UInt64(byte) }
+            wire += maskedFrame(payload: payload, key: maskKey(index), opcode: text ? 0x1 : 0x2)
         }
-        return (wire, frames, frames * payloadSize)
+        return Stream(wire: wire, frames: frames, payloadBytes: frames * payloadSize, payloadSum: sum)
     }
+
+    /// The size of one read from a socket: each side is fed the stream in slices of this size.
+    static let readSize = 64 * 1024
+
+    /// The smallest stream a decode case runs over: large enough to leave the caches.
+    static let streamBytes = 16 << 20
 
     /// 64 KiB of ASCII JSON-like text.
     static func asciiText(_ count: Int) -> [UInt8] {

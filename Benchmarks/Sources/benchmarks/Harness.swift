@@ -1,3 +1,4 @@
+import CAllocationCounter
 import Foundation
 
 /// Keeps a value alive as far as the optimizer can tell, so the work that produced it cannot be deleted.
@@ -14,7 +15,7 @@ func now() -> Double {
 }
 
 /// What a case compares against, printed beside its result (never asserted).
-enum Target {
+indirect enum Target {
     /// ours/peer must be at least this.
     case ratio(Double)
     /// ours must be at least this, in the case's unit.
@@ -23,6 +24,10 @@ enum Target {
     case atMost(Double)
     /// ours at least `value` and ours/peer at least `ratio`.
     case atLeastAndRatio(Double, Double)
+    /// our heap allocations per operation at most this.
+    case allocationsAtMost(Double)
+    /// every one of these.
+    case all([Target])
 
     var text: String {
         switch self {
@@ -30,10 +35,12 @@ enum Target {
         case .atLeast(let v): return "ours>=\(format(v))"
         case .atMost(let v): return "ours<=\(format(v))"
         case .atLeastAndRatio(let v, let r): return "ours>=\(format(v)),ratio>=\(format(r))"
+        case .allocationsAtMost(let v): return "allocs<=\(formatCount(v))"
+        case .all(let targets): return targets.map(\.text).joined(separator: ",")
         }
     }
 
-    func isMet(ours: Double?, peer: Double?) -> Bool? {
+    func isMet(ours: Double?, peer: Double?, oursAllocations: Double?) -> Bool? {
         guard let ours else { return nil }
         let ratio = peer.map { ours / $0 }
         switch self {
@@ -41,6 +48,11 @@ enum Target {
         case .atLeast(let v): return ours >= v
         case .atMost(let v): return ours <= v
         case .atLeastAndRatio(let v, let r): return ratio.map { ours >= v && $0 >= r }
+        case .allocationsAtMost(let v): return oursAllocations.map { $0 <= v + 0.0005 }
+        case .all(let targets):
+            let results = targets.map { $0.isMet(ours: ours, peer: peer, oursAllocations: oursAllocations) }
+            if results.contains(false) { return false }
+            return results.contains(nil) ? nil : true
         }
     }
 }
@@ -52,6 +64,8 @@ struct ResultLine {
     var peer: Double?
     var unit: String
     var target: Target?
+    var oursAllocations: Double? = nil
+    var peerAllocations: Double? = nil
 
     var line: String {
         let ratio: String
@@ -61,12 +75,22 @@ struct ResultLine {
             ratio = "-"
         }
         var text = "\(name) ours=\(ours.map(format) ?? "-") peer=\(peer.map(format) ?? "-") unit=\(unit) ratio=\(ratio)"
+        if oursAllocations != nil || peerAllocations != nil {
+            text += " allocs/op=\(oursAllocations.map(formatCount) ?? "-")/\(peerAllocations.map(formatCount) ?? "-")"
+        }
         if let target {
-            let met = target.isMet(ours: ours, peer: peer).map { $0 ? "yes" : "no" } ?? "-"
+            let met =
+                target.isMet(ours: ours, peer: peer, oursAllocations: oursAllocations).map { $0 ? "yes" : "no" } ?? "-"
             text += " target=\(target.text) met=\(met)"
         }
         return text
     }
+}
+
+/// An allocation count per operation: whole numbers as such, fractions to three places.
+func formatCount(_ value: Double) -> String {
+    if abs(value - value.rounded()) < 0.0005 { return String(format: "%.0f", value) }
+    return String(format: "%.3f", value)
 }
 
 func format(_ value: Double) -> String {
@@ -104,17 +128,19 @@ func sample(_ body: Workload, iterations: Int) async throws -> Double {
     return work / max(elapsed, 1e-12)
 }
 
-/// Measures both sides of a case and returns their median rates (work units per second).
+/// Measures both sides of a case and returns their median rates (work units per second) and their
+/// heap allocations per operation.
 ///
 /// Each side is calibrated so that one sample takes about `sampleSeconds` and warmed up with one
 /// dropped sample; then the sides' samples alternate (ours, peer, peer, ours, …), so that both see the
-/// same background load on a shared machine and the ratio stays fair.
-func measurePair(
-    samples: Int = 7,
-    sampleSeconds: Double = 0.05,
-    ours: Workload?,
-    peer: Workload?
-) async throws -> (ours: Double?, peer: Double?) {
+/// same background load on a shared machine and the ratio stays fair. Allocations are counted over
+/// the timed samples by the malloc wrappers of `CAllocationCounter`, process-wide.
+func measure(
+    samples: Int = Settings.samples,
+    sampleSeconds: Double = Settings.sampleSeconds,
+    ours: Side?,
+    peer: Side?
+) async throws -> Measured {
     let sides = [ours, peer]
     var iterations: [Int] = []
     for side in sides {
@@ -122,24 +148,60 @@ func measurePair(
             iterations.append(0)
             continue
         }
-        let count = try await calibrate(sampleSeconds: sampleSeconds, side)
-        _ = try await side(count)  // warm-up at the final size
+        let count = try await calibrate(sampleSeconds: sampleSeconds, side.body)
+        _ = try await side.body(count)  // warm-up at the final size
         iterations.append(count)
     }
     var rates: [[Double]] = [[], []]
+    var allocations: [UInt64] = [0, 0]
     for round in 0..<samples {
         let order = round % 2 == 0 ? [0, 1] : [1, 0]
         for index in order {
             guard let side = sides[index] else { continue }
-            rates[index].append(try await sample(side, iterations: iterations[index]))
+            let before = allocation_count()
+            rates[index].append(try await sample(side.body, iterations: iterations[index]))
+            allocations[index] &+= allocation_count() &- before
         }
     }
-    return (ours == nil ? nil : median(rates[0]), peer == nil ? nil : median(rates[1]))
+    func perOperation(_ index: Int) -> Double? {
+        guard let side = sides[index], allocation_counting_available() != 0 else { return nil }
+        return Double(allocations[index]) / (Double(iterations[index] * samples) * side.operations)
+    }
+    return Measured(
+        ours: ours == nil ? nil : median(rates[0]),
+        peer: peer == nil ? nil : median(rates[1]),
+        oursAllocations: perOperation(0),
+        peerAllocations: perOperation(1)
+    )
 }
 
-/// Measures one side alone; see ``measurePair(samples:sampleSeconds:ours:peer:)``.
-func measureRate(samples: Int = 7, sampleSeconds: Double = 0.05, _ body: @escaping Workload) async throws -> Double {
+/// Measures both sides of a case and returns their median rates; see ``measure(samples:sampleSeconds:ours:peer:)``.
+func measurePair(
+    samples: Int = Settings.samples,
+    sampleSeconds: Double = Settings.sampleSeconds,
+    ours: Workload?,
+    peer: Workload?
+) async throws -> (ours: Double?, peer: Double?) {
+    let result = try await measure(
+        samples: samples, sampleSeconds: sampleSeconds, ours: ours.map { Side($0) }, peer: peer.map { Side($0) })
+    return (result.ours, result.peer)
+}
+
+/// Measures one side alone; see ``measure(samples:sampleSeconds:ours:peer:)``.
+func measureRate(
+    samples: Int = Settings.samples,
+    sampleSeconds: Double = Settings.sampleSeconds,
+    _ body: @escaping Workload
+) async throws -> Double {
     try await measurePair(samples: samples, sampleSeconds: sampleSeconds, ours: body, peer: nil).ours ?? .nan
+}
+
+/// Run-wide settings: `--quick` takes 3 samples of 10 ms, for a smoke pass in CI.
+enum Settings {
+    // `nonisolated(unsafe)`: written only by main.swift while reading its arguments, before the
+    // first case runs and before any task exists; read-only afterwards.
+    nonisolated(unsafe) static var samples = 7
+    nonisolated(unsafe) static var sampleSeconds = 0.05
 }
 
 func median(_ values: [Double]) -> Double {

@@ -2,31 +2,76 @@ import NIOCore
 import NIOEmbedded
 import NIOWebSocket
 
-/// SwiftNIO's WebSocket codec, driven the cheapest fair way: the decoder's and encoder's own methods are
-/// called directly with a real `ChannelHandlerContext` from an `EmbeddedChannel`, so no pipeline traversal
-/// or `ByteToMessageHandler` buffering is charged to NIO; decoded frames go to a sink handler that takes
-/// `frame.unmaskedData`, as our decoder hands out unmasked payloads.
+/// SwiftNIO's WebSocket codec as a NIO server runs it: `ByteToMessageHandler(WebSocketFrameDecoder)` fed
+/// the stream in socket-sized `ByteBuffer`s, so that NIO's own buffering of a frame that straddles
+/// reads is charged to it, as it is on a real channel. Decoded frames go to a sink that takes
+/// `frame.unmaskedData` and sums every byte of it.
 enum NIOPeers {
-    /// Passes frames on; only here so that the decoder has a context whose next handler is the sink.
-    final class Anchor: ChannelInboundHandler {
-        typealias InboundIn = ByteBuffer
-        typealias InboundOut = WebSocketFrame
-    }
-
-    /// Takes each decoded frame's unmasked payload and folds a byte of it into a checksum.
+    /// Takes each decoded frame's unmasked payload and sums its bytes.
     final class FrameSink: ChannelInboundHandler {
         typealias InboundIn = WebSocketFrame
         var payloadBytes = 0
-        var checksum: UInt8 = 0
+        var payloadSum: UInt64 = 0
+        /// Text frames only: their payload is checked with `UTF8Span(validating:)` first.
+        let validatesText: Bool
+        var invalidText = 0
+
+        init(validatesText: Bool) {
+            self.validatesText = validatesText
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let frame = unwrapInboundIn(data)
             let payload = frame.unmaskedData
             payloadBytes &+= payload.readableBytes
-            if let last = payload.getInteger(at: payload.writerIndex &- 1, as: UInt8.self) {
-                checksum ^= last
+            payload.withUnsafeReadableBytes { bytes in
+                if validatesText && !PeerKernels.validateWithUTF8Span(bytes) { invalidText &+= 1 }
+                payloadSum &+= byteSum(bytes)
             }
             blackHole(payload)
+        }
+    }
+
+    /// A reusable decoding rig: `run(iterations)` feeds the whole stream `iterations` times, one
+    /// 64 KiB `ByteBuffer` per read, and returns the payload bytes handed out and their sum.
+    ///
+    /// With `aggregating`, NIO's `NIOWebSocketFrameAggregator` sits between decoder and sink, and the
+    /// sink validates text with `UTF8Span`: the pipeline a NIO server needs to hand out whole,
+    /// checked text messages, as our `WSConnection` does.
+    final class Decoding {
+        let channel = EmbeddedChannel()
+        let sink: FrameSink
+        let reads: [ByteBuffer]
+
+        init(wire bytes: [UInt8], maxFrameSize: Int, aggregating: Bool = false) throws {
+            sink = FrameSink(validatesText: aggregating)
+            let decoder = ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize))
+            if aggregating {
+                let aggregator = NIOWebSocketFrameAggregator(
+                    minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1024, maxAccumulatedFrameSize: maxFrameSize)
+                try channel.pipeline.syncOperations.addHandlers([decoder, aggregator, sink])
+            } else {
+                try channel.pipeline.syncOperations.addHandlers([decoder, sink])
+            }
+            // Each read is a buffer of its own, as a socket read gives one.
+            reads = stride(from: 0, to: bytes.count, by: Fixtures.readSize).map { start in
+                let end = min(bytes.count, start + Fixtures.readSize)
+                return ByteBufferAllocator().buffer(bytes: bytes[start..<end])
+            }
+        }
+
+        func run(_ iterations: Int) -> (bytes: Int, sum: UInt64) {
+            let bytesBefore = sink.payloadBytes
+            let sumBefore = sink.payloadSum
+            let pipeline = channel.pipeline.syncOperations
+            for _ in 0..<iterations {
+                for read in reads {
+                    pipeline.fireChannelRead(NIOAny(read))
+                }
+                pipeline.fireChannelReadComplete()
+            }
+            precondition(sink.invalidText == 0, "UTF8Span rejected a text frame of the fixture")
+            return (sink.payloadBytes &- bytesBefore, sink.payloadSum &- sumBefore)
         }
     }
 
@@ -34,65 +79,72 @@ enum NIOPeers {
     final class OutboundSink: ChannelOutboundHandler {
         typealias OutboundIn = ByteBuffer
         var bytes = 0
+        var writes = 0
+        /// The last two buffers written: a frame's header and payload.
+        var previous = ByteBuffer()
+        var latest = ByteBuffer()
 
         func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
             let buffer = unwrapOutboundIn(data)
             bytes &+= buffer.readableBytes
-            blackHole(buffer)
+            writes &+= 1
+            previous = latest
+            latest = buffer
             promise?.succeed(())
         }
     }
 
-    /// A reusable decoding rig: `run(iterations)` decodes the whole stream `iterations` times and returns
-    /// the payload bytes handed out.
-    final class Decoding {
-        let channel = EmbeddedChannel()
-        let decoder: WebSocketFrameDecoder
-        let sink = FrameSink()
-        let context: ChannelHandlerContext
-        let wire: ByteBuffer
-
-        init(wire bytes: [UInt8], maxFrameSize: Int) throws {
-            decoder = WebSocketFrameDecoder(maxFrameSize: maxFrameSize)
-            let anchor = Anchor()
-            try channel.pipeline.syncOperations.addHandlers([anchor, sink])
-            context = try channel.pipeline.syncOperations.context(handler: anchor)
-            wire = channel.allocator.buffer(bytes: bytes)
-        }
-
-        func run(_ iterations: Int) throws -> Int {
-            let before = sink.payloadBytes
-            for _ in 0..<iterations {
-                var buffer = wire
-                while case .continue = try decoder.decode(context: context, buffer: &buffer) {}
-            }
-            return sink.payloadBytes &- before
-        }
-    }
-
-    /// A reusable encoding rig: `run(iterations, masked:)` encodes one frame of the payload per iteration.
-    final class Encoding {
+    /// A broadcast through NIO's `WebSocketFrameEncoder`: one text frame for `recipients` receivers.
+    ///
+    /// `once`: the frame goes through the encoder once and the buffers it writes (the header buffer,
+    /// then the caller's payload) are handed to every receiver. `perChannel`: the encoder runs once
+    /// per receiver, as it does when each channel's pipeline encodes the frame it is written.
+    final class Broadcast {
         let channel = EmbeddedChannel()
         let encoder = WebSocketFrameEncoder()
         let sink = OutboundSink()
         let context: ChannelHandlerContext
         let payload: ByteBuffer
+        var receivers: [ByteBuffer]
 
-        init(payload bytes: [UInt8]) throws {
+        init(payload bytes: [UInt8], recipients: Int) throws {
             try channel.pipeline.syncOperations.addHandlers([sink, encoder])
             context = try channel.pipeline.syncOperations.context(handler: encoder)
-            // No headroom before the payload: NIO then writes the header into its own reused buffer
-            // and passes the payload on untouched (its zero-copy path for unmasked frames).
             payload = channel.allocator.buffer(bytes: bytes)
+            receivers = Array(repeating: ByteBuffer(), count: 2 * recipients)
         }
 
-        func run(_ iterations: Int, masked: Bool) -> Int {
-            for index in 0..<iterations {
-                let key: WebSocketMaskingKey? = masked ? WebSocketMaskingKey(Fixtures.maskKey(index)) : nil
-                let frame = WebSocketFrame(fin: true, opcode: .binary, maskKey: key, data: payload)
+        /// Broadcasts `iterations` times; returns the number of broadcasts.
+        func runOnce(_ iterations: Int) -> Int {
+            let recipients = receivers.count / 2
+            for _ in 0..<iterations {
+                let before = sink.writes
+                // The encoder writes the header into a buffer it owns and reuses, and the payload
+                // after it; both buffers are what each receiver gets.
+                let frame = WebSocketFrame(fin: true, opcode: .text, data: payload)
                 encoder.write(context: context, data: NIOAny(frame), promise: nil)
+                precondition(sink.writes == before + 2)
+                let header = sink.previous
+                let body = sink.latest
+                for index in 0..<recipients {
+                    receivers[2 * index] = header
+                    receivers[2 * index + 1] = body
+                }
+                blackHole(receivers)
             }
-            return iterations &* payload.readableBytes
+            return iterations
+        }
+
+        /// Encodes once per receiver, `iterations` times; returns the number of broadcasts.
+        func runPerChannel(_ iterations: Int) -> Int {
+            let recipients = receivers.count / 2
+            for _ in 0..<iterations {
+                for _ in 0..<recipients {
+                    let frame = WebSocketFrame(fin: true, opcode: .text, data: payload)
+                    encoder.write(context: context, data: NIOAny(frame), promise: nil)
+                }
+            }
+            return iterations
         }
     }
 }

@@ -86,13 +86,18 @@ public struct WSFrameEncoder: Hashable, Sendable {
         reservedBits: WSReservedBits = [],
         maskingKey: WSMaskingKey? = nil
     ) -> [UInt8] {
-        let encodeBuffer = { (buffer: UnsafeRawBufferPointer) -> [UInt8] in
-            encode(opcode: opcode, payload: buffer, fin: fin, reservedBits: reservedBits, maskingKey: maskingKey)
-        }
-        if let bytes = payload.withContiguousStorageIfAvailable({ encodeBuffer(UnsafeRawBufferPointer($0)) }) {
+        // The closures are written out at each call rather than kept in a local: a closure stored
+        // in a variable is a heap-allocated context, one allocation more per encoded frame.
+        if let bytes = payload.withContiguousStorageIfAvailable({ buffer in
+            encode(
+                opcode: opcode, payload: UnsafeRawBufferPointer(buffer), fin: fin, reservedBits: reservedBits,
+                maskingKey: maskingKey)
+        }) {
             return bytes
         }
-        return Array(payload).withUnsafeBytes(encodeBuffer)
+        return Array(payload).withUnsafeBytes { buffer in
+            encode(opcode: opcode, payload: buffer, fin: fin, reservedBits: reservedBits, maskingKey: maskingKey)
+        }
     }
 
     /// Encodes `frame`. Client role: masked with `frame.maskingKey`, or a random key when it is

@@ -84,7 +84,7 @@ public struct WSClientHandshake: Sendable {
         extensionOffers: [WSExtensionOffer] = [],
         additionalHeaders: HTTP1Headers = [:]
     ) {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SystemRandomSource()
         self.init(
             host: host,
             target: target,

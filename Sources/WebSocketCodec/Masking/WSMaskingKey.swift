@@ -47,7 +47,7 @@ public struct WSMaskingKey: Hashable, Sendable {
     /// RFC 6455 §5.3 asks for keys an attacker cannot predict, so that a malicious page cannot
     /// choose the bytes an intermediary sees; hence the system generator and not a seeded one.
     public static func random() -> WSMaskingKey {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SystemRandomSource()
         return random(using: &generator)
     }
 

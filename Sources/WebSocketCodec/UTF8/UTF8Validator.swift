@@ -1,3 +1,5 @@
+internal import CWebSocketUTF8
+
 /// An incremental UTF-8 validator that fails as soon as the input can no longer be valid.
 ///
 /// Why incremental and fail-fast: RFC 6455 §8.1 says an endpoint that receives invalid UTF-8 in a
@@ -8,9 +10,13 @@
 /// `0xED 0xA0`, an overlong three- or four-byte form at its second byte, a code point above
 /// U+10FFFF at `0xF4 0x90`.
 ///
-/// Runs of ASCII are checked sixteen bytes per step; a multi-byte sequence that lies whole inside
-/// the chunk is checked in one step against its lead byte's ranges; only a sequence split across
-/// chunks goes byte by byte through the state kept between calls.
+/// A chunk of 64 bytes or more is checked with vector instructions where the processor has them
+/// (AVX2, NEON): Keiser and Lemire's lookup-table method, in the `CWebSocketUTF8` target, over the
+/// chunk up to its last complete sequence; a sequence left open at the end of the chunk then goes
+/// byte by byte through the state kept between calls, so that the next chunk's first byte that makes
+/// it impossible is still rejected at once. Elsewhere, and for short chunks, runs of ASCII are checked
+/// 32 bytes per step and a multi-byte sequence that lies whole inside the chunk in one step against
+/// its lead byte's ranges.
 ///
 /// ```swift
 /// var validator = UTF8Validator()
@@ -41,6 +47,16 @@ public struct UTF8Validator: Hashable, Sendable {
     /// A sequence may be split across chunks at any byte; `true` only says nothing is wrong *yet*.
     /// - Complexity: O(*n*) in the chunk's length.
     public mutating func validate(_ chunk: UnsafeRawBufferPointer) -> Bool {
+        validate(chunk, vectorized: true)
+    }
+
+    /// The chunks at least this long go to the vector validator: below it, the call and the
+    /// padding of its last block cost more than the scalar loop.
+    static let vectorThreshold = 64
+
+    /// Validates the next chunk, with the vector validator when `vectorized` and available; the
+    /// scalar path alone is the reference that tests and the fuzzer compare the vector path with.
+    package mutating func validate(_ chunk: UnsafeRawBufferPointer, vectorized: Bool) -> Bool {
         guard !hasFailed else { return false }
         guard let base = chunk.baseAddress else { return true }
         let count = chunk.count
@@ -49,6 +65,15 @@ public struct UTF8Validator: Hashable, Sendable {
         while pending > 0 && index < count {
             guard step(base.load(fromByteOffset: index, as: UInt8.self)) else { return fail() }
             index &+= 1
+        }
+        if vectorized && count &- index >= Self.vectorThreshold {
+            let end = Self.endOfLastCompleteSequence(base, from: index, count: count)
+            let bytes = base.advanced(by: index).assumingMemoryBound(to: UInt8.self)
+            switch ws_utf8_validate_vector(bytes, end &- index) {
+            case 1: index = end  // the open sequence after `end`, if any, goes through the loop below
+            case 0: return fail()
+            default: break  // no vector unit: the scalar loop does it all
+            }
         }
         while index < count {
             let lead = base.load(fromByteOffset: index, as: UInt8.self)
@@ -101,6 +126,27 @@ public struct UTF8Validator: Hashable, Sendable {
             index &+= sequence.length
         }
         return true
+    }
+
+    /// Where the chunk's last sequence starts if it continues past the chunk's end (its lead byte
+    /// asks for more bytes than are left), else `count`.
+    ///
+    /// Only the last three bytes can start such a sequence. A lead byte that can start no sequence
+    /// (`0xF8`...) is treated by the length its high bits suggest; the byte-wise state rejects it.
+    @inline(__always)
+    static func endOfLastCompleteSequence(_ base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
+        var position = count &- 1
+        while position >= max(start, count &- 3) {
+            let byte = base.load(fromByteOffset: position, as: UInt8.self)
+            if byte & 0xC0 == 0x80 {
+                position &-= 1
+                continue
+            }
+            guard byte >= 0xC0 else { return count }
+            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+            return position &+ length > count ? position : count
+        }
+        return count
     }
 
     private mutating func fail() -> Bool {

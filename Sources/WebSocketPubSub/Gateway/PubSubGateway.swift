@@ -3,19 +3,22 @@ public import Foundation
 /// The pub/sub API of one server: a ``MessageRouter`` with built-in `subscribe` and `unsubscribe` routes,
 /// wired to the stores, the authorization hooks and an observer.
 ///
-/// A host (a SwiftNIO server, a serverless function behind an API gateway) calls four methods, one
-/// per thing that happens to a WebSocket:
+/// A host that holds its sockets uses it through ``SessionHub`` and ``PubSubSession``, which call it
+/// in the right order and without a store read per message. A host that keeps no sockets (a
+/// serverless function behind an API gateway) calls four methods, one per thing that happens to a
+/// WebSocket:
 /// - ``connect(_:)`` during the handshake: runs the `$connect` authorizer and records the connection,
-///   or says which HTTP status to refuse it with;
-/// - ``handle(text:from:)`` for every text message: returns the reply to send back, if any;
+///   or says which HTTP status to refuse it with (or ``authorize(_:)`` and ``record(_:)`` apart);
+/// - ``handle(text:from:)-(_,ConnectionID)`` for every text message: returns the reply to send back, if any;
 /// - ``handleBinary(from:)`` for every binary message: always an error reply, never a close;
 /// - ``disconnect(_:)`` once the socket is gone: removes the record and every subscription.
 ///
 /// Application errors (bad JSON, unknown action, invalid entity, limits, refusals, failing stores)
 /// are all error replies `{"error":"…","code":"…"}`; nothing here closes a connection or traps.
 ///
-/// The host must not call ``handle(text:from:)`` for a connection after starting its
-/// ``disconnect(_:)``, or a subscribe still in flight could outlive the clean-up.
+/// The host must not call ``handle(text:from:)-(_,ConnectionID)`` for a connection after starting its
+/// ``disconnect(_:)``, or a subscribe still in flight could outlive the clean-up (a session
+/// guarantees it).
 ///
 /// ```swift
 /// let gateway = PubSubGateway(
@@ -84,9 +87,29 @@ public struct PubSubGateway: Sendable {
 
     /// Authorizes a handshake and, if accepted, records the connection with `connectedAt` = now.
     ///
-    /// An authorizer that throws, or a store that fails to record the connection, refuses the
-    /// handshake with status 500; nothing is recorded then.
+    /// The same as ``authorize(_:)`` followed by ``record(_:)``. An authorizer that throws, or a store
+    /// that fails to record the connection, refuses the handshake with status 500; nothing is
+    /// recorded then.
     public func connect(_ request: ConnectRequest) async -> ConnectResult {
+        switch await authorize(request) {
+        case .rejected(let status, let reason):
+            return .rejected(status: status, reason: reason)
+        case .accepted(let authorized):
+            do {
+                return .accepted(try await record(authorized))
+            } catch {
+                return .rejected(status: 500, reason: "the connection could not be recorded")
+            }
+        }
+    }
+
+    /// The first half of `$connect`, before the upgrade: runs the authorizer and records nothing.
+    ///
+    /// A host that must answer a refusal with its HTTP status (before it sends `101`) calls this
+    /// from its upgrade decision, then ``record(_:)`` once the upgrade has completed, so that an
+    /// upgrade that fails in between leaves no record behind. An authorizer that throws refuses
+    /// with 500.
+    public func authorize(_ request: ConnectRequest) async -> ConnectAuthorization {
         let decision: ConnectDecision
         do {
             decision = try await router.authorize(request)
@@ -99,18 +122,28 @@ public struct PubSubGateway: Sendable {
             emit(.connectionRejected(request.id, reason: reason))
             return .rejected(status: status, reason: reason)
         case .accept(let attributes):
-            let connection = Connection(
-                id: request.id, remoteAddress: request.remoteAddress, connectedAt: now(),
-                subprotocol: request.subprotocol, attributes: attributes)
-            do {
-                try await connections.insert(connection)
-            } catch {
-                emit(.connectionRejected(request.id, reason: "the connection store failed: \(error)"))
-                return .rejected(status: 500, reason: "the connection could not be recorded")
-            }
-            emit(.connectionOpened(connection.id))
-            return .accepted(connection)
+            return .accepted(AuthorizedConnection(request: request, attributes: attributes))
         }
+    }
+
+    /// The second half of `$connect`, after the upgrade: records the connection with
+    /// `connectedAt` = now and returns the record.
+    ///
+    /// - Throws: What the connection store threw; nothing is recorded then, and the host closes the
+    ///   connection (``SessionHub`` does so with 1011).
+    public func record(_ authorized: AuthorizedConnection) async throws -> Connection {
+        let request = authorized.request
+        let connection = Connection(
+            id: request.id, remoteAddress: request.remoteAddress, connectedAt: now(),
+            subprotocol: request.subprotocol, attributes: authorized.attributes)
+        do {
+            try await connections.insert(connection)
+        } catch {
+            emit(.connectionRejected(request.id, reason: "the connection store failed: \(error)"))
+            throw error
+        }
+        emit(.connectionOpened(connection.id))
+        return connection
     }
 
     /// Authorizes a handshake and, if accepted, records the connection; see ``connect(_:)``.
@@ -128,7 +161,10 @@ public struct PubSubGateway: Sendable {
 
     /// Routes one text message from `id` and returns the reply to send back, if any.
     ///
-    /// Marks the connection active first. The built-in routes always reply; a custom route may not.
+    /// For hosts that keep no state between messages (a serverless function): it reads the
+    /// connection's record and marks it active on every call, two store operations per message.
+    /// A host that holds its connections uses ``PubSubSession``, which routes with
+    /// ``handle(text:from:)-(_,Connection)`` and writes activity at most once per interval.
     public func handle(text message: [UInt8], from id: ConnectionID) async -> OutboundMessage? {
         var connection: Connection
         do {
@@ -142,14 +178,35 @@ public struct PubSubGateway: Sendable {
         } catch {
             return fail(id, route: nil, .internalError("the connection store failed: \(error)"))
         }
-        let result = await router.route(message, from: connection)
-        switch result {
+        return await handle(text: message, from: connection)
+    }
+
+    /// Routes one text message from `connection`, a record the host already holds, and returns the
+    /// reply to send back, if any. No store is read or written besides what the route does.
+    public func handle(text message: [UInt8], from connection: Connection) async -> OutboundMessage? {
+        switch await router.route(message, from: connection) {
         case .handled(let route, let reply):
-            emit(.routeHandled(id, route: route))
+            emit(.routeHandled(connection.id, route: route))
             return reply
         case .failed(let route, let error):
-            return fail(id, route: route, error)
+            return fail(connection.id, route: route, error)
         }
+    }
+
+    /// Records activity on `id` now; a store failure is reported to the observer and otherwise ignored,
+    /// since a missed activity mark only makes the idle sweep consider the connection earlier.
+    public func markActive(_ id: ConnectionID) async {
+        do {
+            try await connections.touch(id, at: now())
+        } catch {
+            emit(.routeFailed(id, route: nil, reason: "the connection store failed to record activity: \(error)"))
+        }
+    }
+
+    /// The reply to a binary message: the API speaks JSON text, so always a `binary_message` error
+    /// reply; the connection stays open. Touches no store.
+    public func binaryReply(to id: ConnectionID) -> OutboundMessage {
+        fail(id, route: nil, .binaryMessage)
     }
 
     /// Answers a binary message: the API speaks JSON text, so this is always a `binary_message` error

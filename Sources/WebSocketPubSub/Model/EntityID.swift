@@ -27,7 +27,7 @@ public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible 
     // directly also skips `String`'s normalising hash, which the in-memory store pays per operation.
 
     public static func == (lhs: EntityID, rhs: EntityID) -> Bool {
-        lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+        UTF8Bytes.equal(lhs.rawValue, rhs.rawValue)
     }
 
     public func hash(into hasher: inout Hasher) {

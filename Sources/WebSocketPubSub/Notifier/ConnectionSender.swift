@@ -15,11 +15,14 @@
 ///   buffer, a throttled gateway); the notifier retries it under its retry policy.
 /// - Failures naming a connection that was not among the recipients are ignored, and only the first
 ///   failure reported for a connection counts.
-/// - `send` is called from many tasks at once: one publish's batch at a time, beside retries of
-///   earlier messages to other connections. ``Notifier`` never has two messages in flight to the same
-///   connection, so a transport that keeps each connection's writes in call order keeps message order.
-/// - `send` must return: the next publish's batch waits for it. A transport that can block (a slow
+/// - `send` is called from many tasks at once: publishes to different entities run concurrently.
+///   ``Notifier`` never has two messages in flight to the same connection (later ones wait in that
+///   connection's lane), so a transport that keeps each connection's writes in call order keeps
+///   message order.
+/// - `send` must return: a connection's later messages wait for it. A transport that can block (a slow
 ///   peer, a remote gateway) bounds each write with its own timeout and reports it as `failed`.
+/// - A host that holds its connections in this process uses ``SessionHub``, an
+///   ``ImmediateConnectionSender`` that never waits for a write.
 public protocol ConnectionSender: Sendable {
     /// Sends `message` to every connection in `recipients`; returns those that did not accept it.
     func send(_ message: OutboundMessage, to recipients: [ConnectionID]) async -> [SendFailure]
@@ -60,6 +63,9 @@ public struct SendFailure: Hashable, Sendable {
         case gone
         /// A failure that may pass (a full buffer, throttling); the text says what happened.
         case failed(String)
+        /// Another process holds the connection (a node of a cluster over shared stores): not gone,
+        /// not failed, only not this transport's to deliver. The notifier neither removes nor retries it.
+        case heldElsewhere
     }
 
     /// The recipient.

@@ -1,15 +1,18 @@
-/// The notifier's bookkeeping of retries: which connections are being retried, which later messages
-/// wait behind them, and what each unfinished publish has achieved so far.
+/// The notifier's bookkeeping of deliveries through a transport that may suspend: which connections have
+/// a message in flight or being retried, which later messages wait behind them, and what each unfinished
+/// publish has achieved so far.
 ///
 /// A pure state machine: the ``Notifier`` calls it under its lock with what the transport answered and
 /// the current time, and carries out the returned actions (send rounds, observer events) outside the lock.
 ///
 /// ## Lanes
-/// A connection that failed transiently gets a *lane*: the message being retried (its head) and the
-/// later messages queued behind it, oldest first. While a connection has a lane, new publishes queue
-/// their message in the lane instead of sending it in their batch; each lane has exactly one message
-/// in flight, and the next one is handed the lane only when the head is delivered, given up, or the
-/// connection is gone. That is what keeps per-connection order under retries.
+/// A connection with a message in flight has a *lane*: that message (its head, being sent or waiting
+/// to be retried) and the later messages queued behind it, oldest first. While a connection has a lane,
+/// new publishes queue their message in the lane instead of sending it in their batch; each lane has
+/// exactly one message in flight, and the next one is handed the lane only when the head is delivered,
+/// given up, or the connection is gone. That keeps per-connection order under retries and under
+/// concurrent publishes, without any turn shared between connections: publishes to different
+/// entities proceed side by side.
 struct DeliveryState: Sendable {
     /// Identifies one publish that has recipients in lanes.
     typealias JobID = UInt64
@@ -34,39 +37,28 @@ struct DeliveryState: Sendable {
         /// Lane recipients whose outcome is not known yet.
         var outstanding = 0
         var delivered = 0
+        var heldElsewhere = 0
         var gone: [ConnectionID] = []
         var failed: [ConnectionID] = []
         var cleanupFailed: [ConnectionID] = []
     }
 
-    /// A connection being retried: the message in flight or waiting to be retried, and the later ones.
+    /// A connection with a message in flight or waiting to be retried (the head), and the later ones.
     struct Lane: Hashable, Sendable {
         var head: JobID
         var queue: [JobID] = []
+        /// Whether the head failed at least once: such lanes count against the retrying limit.
+        var retrying = false
     }
 
     /// What ``admit(message:recipients:admittedAt:observing:)`` decided.
     struct Admission: Hashable, Sendable {
-        /// Recipients to send to in this publish's batch: all of them unless some have lanes.
+        /// Recipients to send to in this publish's first round: all of them unless some have lanes.
         var toSend: [ConnectionID]
-        /// Set when recipients were queued behind retries.
-        var job: JobID?
+        /// The publish's job: wait for it to complete.
+        var job: JobID
         /// Recipients given up at once because their lane's queue was full.
         var failed: [ConnectionID] = []
-        var events: [PubSubEvent] = []
-    }
-
-    /// What ``finishBatch(_:job:message:admittedAt:failures:now:random:observing:)`` decided.
-    struct BatchOutcome: Hashable, Sendable {
-        var delivered: Int
-        /// Recipients the transport reported gone; the caller removes them from the stores.
-        var gone: [ConnectionID] = []
-        /// Recipients given up at once.
-        var failed: [ConnectionID] = []
-        /// Set when recipients were queued or are being retried: wait for it to complete.
-        var job: JobID?
-        /// Retries to schedule.
-        var rounds: [Round] = []
         var events: [PubSubEvent] = []
     }
 
@@ -81,6 +73,7 @@ struct DeliveryState: Sendable {
 
     private enum Outcome {
         case delivered
+        case heldElsewhere
         case gone(cleanupFailed: Bool)
         case failed
     }
@@ -92,6 +85,8 @@ struct DeliveryState: Sendable {
     let policy: RetryPolicy
     private(set) var lanes: [ConnectionID: Lane] = [:]
     private(set) var jobs: [JobID: Job] = [:]
+    /// Lanes whose head failed at least once.
+    private(set) var retryingLaneCount = 0
     private var nextJobID: JobID = 0
 
     init(policy: RetryPolicy) {
@@ -100,25 +95,26 @@ struct DeliveryState: Sendable {
 
     // MARK: - Publishing
 
-    /// Splits a publish's recipients into those sent in its batch and those queued behind a retry.
+    /// Opens a job for a publish and gives each recipient a lane: the message is in flight at once to
+    /// recipients without one, and queued behind the message in flight to the others.
     ///
-    /// - Complexity: O(1) while no connection is being retried; otherwise O(*n*) lookups, *n* the
-    ///   number of recipients.
+    /// - Complexity: O(*n*) lane lookups and insertions, *n* the number of recipients.
     mutating func admit(
         message: OutboundMessage,
         recipients: [ConnectionID],
         admittedAt: Duration,
         observing: Bool
     ) -> Admission {
-        guard !lanes.isEmpty, recipients.contains(where: { lanes[$0] != nil }) else {
-            return Admission(toSend: recipients)
-        }
-        var admission = Admission(toSend: [])
+        let job = makeJob(message: message, admittedAt: admittedAt)
+        var admission = Admission(toSend: [], job: job)
         admission.toSend.reserveCapacity(recipients.count)
         let queueLimit = policy.effectiveQueueLimit
+        var outstanding = 0
         for connection in recipients {
             guard var lane = lanes[connection] else {
+                lanes[connection] = Lane(head: job)
                 admission.toSend.append(connection)
+                outstanding += 1
                 continue
             }
             // A full queue drops the newest message, the one arriving now: the messages already
@@ -128,73 +124,12 @@ struct DeliveryState: Sendable {
                 if observing { admission.events.append(.deliveryFailed(connection, reason: Self.queueFullReason)) }
                 continue
             }
-            let job = admission.job ?? makeJob(message: message, admittedAt: admittedAt)
-            admission.job = job
             lane.queue.append(job)
             lanes[connection] = lane
-            jobs[job]?.outstanding += 1
+            outstanding += 1
         }
+        jobs[job]?.outstanding = outstanding
         return admission
-    }
-
-    /// Records what the transport answered for a publish's batch, and opens lanes for transient failures.
-    ///
-    /// - Complexity: O(1) when `failures` is empty; O(*n*) otherwise.
-    mutating func finishBatch(
-        _ sent: [ConnectionID],
-        job: JobID?,
-        message: OutboundMessage,
-        admittedAt: Duration,
-        failures: [SendFailure],
-        now: Duration,
-        random: inout some RandomNumberGenerator,
-        observing: Bool
-    ) -> BatchOutcome {
-        guard !failures.isEmpty else { return BatchOutcome(delivered: sent.count, job: job) }
-        var outcome = BatchOutcome(delivered: 0, job: job)
-        var reasons = Self.reasons(from: failures)
-        var retryDue: Duration?
-        var retrying: [ConnectionID] = []
-        for connection in sent {
-            guard let reason = reasons.removeValue(forKey: connection) else {
-                outcome.delivered += 1
-                continue
-            }
-            let text: String
-            switch reason {
-            case .gone:
-                outcome.gone.append(connection)
-                if observing { outcome.events.append(.deliveryGone(connection)) }
-                continue
-            case .failed(let failure):
-                text = failure
-            }
-            var giveUpReason: String? = nil
-            if policy.effectiveMaxAttempts <= 1 {
-                giveUpReason = text
-            } else if lanes.count >= policy.effectiveRetryingLimit {
-                giveUpReason = Self.capacityReason
-            } else {
-                let due = retryDue ?? now + nextDelay(afterFailedAttempts: 1, random: &random)
-                retryDue = due
-                if due > admittedAt + policy.effectiveDeadline { giveUpReason = text }
-            }
-            if let giveUpReason {
-                outcome.failed.append(connection)
-                if observing { outcome.events.append(.deliveryFailed(connection, reason: giveUpReason)) }
-                continue
-            }
-            let owner = outcome.job ?? makeJob(message: message, admittedAt: admittedAt)
-            outcome.job = owner
-            lanes[connection] = Lane(head: owner)
-            jobs[owner]?.outstanding += 1
-            retrying.append(connection)
-            if observing { outcome.events.append(.deliveryRetried(connection, attempt: 2, reason: text)) }
-        }
-        if let owner = outcome.job, let retryDue, !retrying.isEmpty {
-            outcome.rounds.append(Round(job: owner, connections: retrying, attempt: 2, due: retryDue))
-        }
-        return outcome
     }
 
     // MARK: - Rounds
@@ -232,23 +167,38 @@ struct DeliveryState: Sendable {
                 resolve(round.job, connection, .delivered, completed: &outcome.completedJobs)
                 advanceLane(
                     connection, now: now, handoffs: &handoffs, order: &handoffOrder, outcome: &outcome, observing)
+            case .heldElsewhere:
+                resolve(round.job, connection, .heldElsewhere, completed: &outcome.completedJobs)
+                advanceLane(
+                    connection, now: now, handoffs: &handoffs, order: &handoffOrder, outcome: &outcome, observing)
             case .gone:
                 let failedCleanup = cleanupFailed.contains(connection)
                 if observing { outcome.events.append(.deliveryGone(connection)) }
                 let lane = lanes.removeValue(forKey: connection)
+                if lane?.retrying == true { retryingLaneCount -= 1 }
                 resolve(round.job, connection, .gone(cleanupFailed: failedCleanup), completed: &outcome.completedJobs)
                 for queued in lane?.queue ?? [] {
                     resolve(queued, connection, .gone(cleanupFailed: failedCleanup), completed: &outcome.completedJobs)
                 }
             case .failed(let text):
                 var giveUp = round.attempt >= policy.effectiveMaxAttempts
+                var reason = text
                 if !giveUp {
                     let due = retryDue ?? now + nextDelay(afterFailedAttempts: round.attempt, random: &random)
                     retryDue = due
                     giveUp = due > deadline
                 }
+                if !giveUp, lanes[connection]?.retrying == false {
+                    if retryingLaneCount >= policy.effectiveRetryingLimit {
+                        giveUp = true
+                        reason = Self.capacityReason
+                    } else {
+                        lanes[connection]?.retrying = true
+                        retryingLaneCount += 1
+                    }
+                }
                 if giveUp {
-                    if observing { outcome.events.append(.deliveryFailed(connection, reason: text)) }
+                    if observing { outcome.events.append(.deliveryFailed(connection, reason: reason)) }
                     resolve(round.job, connection, .failed, completed: &outcome.completedJobs)
                     advanceLane(
                         connection, now: now, handoffs: &handoffs, order: &handoffOrder, outcome: &outcome, observing)
@@ -296,7 +246,7 @@ struct DeliveryState: Sendable {
     }
 
     /// The first reason reported for each connection; later duplicates are ignored.
-    private static func reasons(from failures: [SendFailure]) -> [ConnectionID: SendFailure.Reason] {
+    static func reasons(from failures: [SendFailure]) -> [ConnectionID: SendFailure.Reason] {
         var reasons: [ConnectionID: SendFailure.Reason] = [:]
         reasons.reserveCapacity(failures.count)
         for failure in failures where reasons[failure.connection] == nil {
@@ -311,6 +261,8 @@ struct DeliveryState: Sendable {
         switch result {
         case .delivered:
             jobs[id]?.delivered += 1
+        case .heldElsewhere:
+            jobs[id]?.heldElsewhere += 1
         case .gone(let cleanupFailed):
             jobs[id]?.gone.append(connection)
             if cleanupFailed { jobs[id]?.cleanupFailed.append(connection) }
@@ -332,6 +284,10 @@ struct DeliveryState: Sendable {
         _ observing: Bool
     ) {
         guard var lane = lanes[connection] else { return }
+        if lane.retrying {
+            lane.retrying = false
+            retryingLaneCount -= 1
+        }
         while !lane.queue.isEmpty {
             let next = lane.queue.removeFirst()
             if let job = jobs[next], now <= job.deadline {

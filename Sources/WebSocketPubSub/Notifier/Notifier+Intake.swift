@@ -46,7 +46,7 @@ extension Notifier {
                         await sendToDeadLetter(event, cause: .publishFailed(error), handler: deadLetter)
                         continue
                     }
-                    guard admitted.job != nil else {
+                    guard !isSettled(admitted) else {
                         await finish(event, admitted, deadLetter: deadLetter)
                         continue
                     }

@@ -24,27 +24,33 @@
 ///   plus one send. It is not cancellable once sent: the retries it started would otherwise have no
 ///   one to report to.
 ///
-/// ## Order per connection
-/// Messages reach each connection in the order their publishes were *admitted*, under retries too:
-/// - Batches are handed to the sender one at a time, in admission order (the notifier's send turn), so
-///   no two messages are ever in flight to one connection at once. Retries run beside later batches.
-/// - A connection that fails transiently gets a retry *lane*. While it has one, later publishes queue
-///   their message in the lane rather than sending it in their batch; the next queued message is sent
-///   only when the one before it is delivered, given up, or the connection is gone.
+/// ## Order per connection, and no waiting on other entities
+/// Messages reach each connection in the order their publishes were *admitted*, under retries too,
+/// while publishes to different entities run side by side:
+/// - Through an ``ImmediateConnectionSender`` (``SessionHub``), a publish puts the message on every
+///   recipient's own outbound queue and returns; the queues keep each connection's order. Nothing is
+///   retried: the sessions' ``SlowConsumerPolicy`` decides what a full queue means.
+/// - Through any other sender, every recipient with a message in flight has a *lane*. A later publish
+///   queues its message in the lane rather than sending it, and the next queued message is sent only
+///   when the one before it is delivered, given up, or the connection is gone. No turn is shared
+///   between connections: a send that takes a second holds up only the lanes it is in.
 /// - A lane holds at most ``RetryPolicy/maxQueuedMessagesPerConnection`` queued messages. When full,
 ///   the **newest** message (the one arriving) is given up for that connection and reported failed:
 ///   the queued messages keep their order and the publisher hears of the loss at once, instead of a
 ///   message already promised a place being silently overtaken. At most
-///   ``RetryPolicy/maxRetryingConnections`` lanes exist at once; a further transient failure is given
-///   up at once. Together they bound memory and the number of concurrent retry sends whatever the
-///   transport does.
+///   ``RetryPolicy/maxRetryingConnections`` lanes are retrying at once; a further transient failure
+///   is given up at once. Together they bound memory and the number of concurrent retry sends
+///   whatever the transport does.
+/// - A recipient the sender reports ``SendFailure/Reason/heldElsewhere`` (another node's connection)
+///   is counted in ``DeliveryReport/heldElsewhere`` and otherwise left alone.
 ///
 /// ## Why a class with one lock, not an actor
-/// A publish whose recipients all accept takes the lock twice for a few non-suspending steps and
-/// allocates nothing beyond the subscriber snapshot and the sender's answer: O(1) allocations per
-/// publish, however many recipients. An actor would add executor hops to every publish and would
-/// hold no more safety: all mutable state (lanes, unfinished publishes, the send turn, the random
-/// generator) is one value behind one lock, and no code suspends while holding it.
+/// A publish through a ``SessionHub`` takes no notifier lock at all, and one through another sender
+/// takes it a few times for non-suspending steps; neither allocates per recipient beyond the
+/// subscriber snapshot and the sender's answer: O(1) allocations per publish, however many
+/// recipients. An actor would add executor hops to every publish and would hold no more safety: all
+/// mutable state (lanes, unfinished publishes, the random generator) is one value behind one lock,
+/// and no code suspends while holding it.
 ///
 /// Time comes from an injected `Clock<Duration>` and jitter from an injected random number
 /// generator, so tests drive retries with a manual clock and get repeatable delays.
@@ -52,9 +58,6 @@ public final class Notifier: Sendable {
     private struct State: Sendable {
         var delivery: DeliveryState
         var random: any RandomNumberGenerator & Sendable
-        var sending = false
-        var turnQueue: [CheckedContinuation<Void, Never>] = []
-        var turnQueueHead = 0
         var jobWaiters: [DeliveryState.JobID: CheckedContinuation<Void, Never>] = [:]
     }
 
@@ -73,8 +76,9 @@ public final class Notifier: Sendable {
     private let subscriptions: any SubscriptionStore
     private let snapshots: (any SubscriberSnapshotProviding)?
     private let sender: any ConnectionSender
+    private let immediateSender: (any ImmediateConnectionSender)?
     private let observer: (any PubSubObserver)?
-    private let clock: NotifierClock
+    private let clock: ElapsedClock
 
     /// Creates a notifier.
     ///
@@ -101,9 +105,10 @@ public final class Notifier: Sendable {
         self.subscriptions = subscriptions
         self.snapshots = subscriptions as? any SubscriberSnapshotProviding
         self.sender = sender
+        self.immediateSender = sender as? any ImmediateConnectionSender
         self.retryPolicy = retryPolicy
         self.observer = observer
-        self.clock = NotifierClock(clock)
+        self.clock = ElapsedClock(clock)
         self.state = StoreLock(State(delivery: DeliveryState(policy: retryPolicy), random: random))
     }
 
@@ -134,7 +139,8 @@ public final class Notifier: Sendable {
         try await publish(entityId: event.entityId, message: event.message)
     }
 
-    /// Looks up the recipients, sends the batch in this publish's turn, and starts the retries.
+    /// Looks up the recipients and hands them the message: queued at once through an immediate sender,
+    /// or through lanes otherwise, whose first round is sent before returning.
     func admit(entityId: EntityID, message: OutboundMessage) async throws(PublishError) -> Admitted {
         let recipients: [ConnectionID]
         if let snapshots {
@@ -148,35 +154,65 @@ public final class Notifier: Sendable {
         }
         var report = DeliveryReport(entityId: entityId, recipients: recipients.count, delivered: 0)
         guard !recipients.isEmpty else { return Admitted(report: report, job: nil) }
+        if let immediateSender {
+            let failures = immediateSender.enqueue(message, to: recipients)
+            await settleImmediate(recipients, failures: failures, into: &report)
+            return Admitted(report: report, job: nil)
+        }
 
-        let observing = observer != nil
-        await acquireTurn()
         let admittedAt = clock.now()
         let admission = state.withLock { state in
             state.delivery.admit(
-                message: message, recipients: recipients, admittedAt: admittedAt, observing: observing)
+                message: message, recipients: recipients, admittedAt: admittedAt, observing: observer != nil)
         }
-        let failures = admission.toSend.isEmpty ? [] : await sender.send(message, to: admission.toSend)
-        let now = failures.isEmpty ? admittedAt : clock.now()
-        let outcome = state.withLock { state in
-            state.delivery.finishBatch(
-                admission.toSend, job: admission.job, message: message, admittedAt: admittedAt,
-                failures: failures, now: now, random: &state.random, observing: observing)
-        }
-        releaseTurn()
-
-        startRounds(outcome.rounds)
         emit(admission.events)
-        emit(outcome.events)
-        report.delivered = outcome.delivered
-        if !admission.failed.isEmpty || !outcome.failed.isEmpty {
-            report.failedConnections = admission.failed + outcome.failed
+        report.failedConnections = admission.failed
+        if !admission.toSend.isEmpty {
+            await run(
+                DeliveryState.Round(job: admission.job, connections: admission.toSend, attempt: 1, due: admittedAt))
         }
-        if !outcome.gone.isEmpty {
-            report.goneConnections = outcome.gone
-            report.cleanupFailedConnections = await removeGone(outcome.gone)
+        return Admitted(report: report, job: admission.job)
+    }
+
+    /// Counts what an immediate sender answered and removes the recipients it found gone.
+    ///
+    /// - Complexity: O(1) when every recipient took the message; O(*n*) otherwise.
+    private func settleImmediate(
+        _ recipients: [ConnectionID], failures: [SendFailure], into report: inout DeliveryReport
+    )
+        async
+    {
+        guard !failures.isEmpty else {
+            report.delivered = recipients.count
+            return
         }
-        return Admitted(report: report, job: outcome.job)
+        var reasons = DeliveryState.reasons(from: failures)
+        var gone: [ConnectionID] = []
+        for connection in recipients {
+            switch reasons.removeValue(forKey: connection) {
+            case nil:
+                report.delivered += 1
+            case .heldElsewhere:
+                report.heldElsewhere += 1
+            case .gone:
+                gone.append(connection)
+                observe(.deliveryGone(connection))
+            case .failed(let reason):
+                report.failedConnections.append(connection)
+                observe(.deliveryFailed(connection, reason: reason))
+            }
+        }
+        if !gone.isEmpty {
+            report.goneConnections = gone
+            report.cleanupFailedConnections = await removeGone(gone)
+        }
+    }
+
+    /// Whether every recipient of an admitted publish has an outcome already, so that completing it
+    /// will not wait.
+    func isSettled(_ admitted: Admitted) -> Bool {
+        guard let job = admitted.job else { return true }
+        return state.withLock { $0.delivery.isComplete(job) }
     }
 
     /// Waits for the retries and queued sends of an admitted publish, then reports it.
@@ -186,11 +222,14 @@ public final class Notifier: Sendable {
             await waitForJob(id)
             if let job = state.withLock({ $0.delivery.removeJob(id) }) {
                 report.delivered += job.delivered
+                report.heldElsewhere += job.heldElsewhere
                 report.goneConnections += job.gone
                 report.failedConnections += job.failed
                 report.cleanupFailedConnections += job.cleanupFailed
             }
         }
+        report.gone = report.goneConnections.count
+        report.failed = report.failedConnections.count
         if let observer {
             observer.observe(
                 .published(report.entityId, delivered: report.delivered, gone: report.gone, failed: report.failed))
@@ -200,6 +239,11 @@ public final class Notifier: Sendable {
 
     /// How many connections are being retried now; for tests.
     var retryingConnectionCount: Int {
+        state.withLock { $0.delivery.retryingLaneCount }
+    }
+
+    /// How many connections have a message in flight or being retried now; for tests.
+    var laneCount: Int {
         state.withLock { $0.delivery.lanes.count }
     }
 
@@ -268,52 +312,6 @@ public final class Notifier: Sendable {
             if !removed { failed.append(connection) }
         }
         return failed
-    }
-
-    // MARK: - Send turn
-
-    /// Waits until no other batch is being handed to the sender; turns are granted first come, first served.
-    private func acquireTurn() async {
-        let granted = state.withLock { state in
-            if state.sending { return false }
-            state.sending = true
-            return true
-        }
-        if granted { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let granted = state.withLock { state in
-                if !state.sending {
-                    state.sending = true
-                    return true
-                }
-                state.turnQueue.append(continuation)
-                return false
-            }
-            if granted { continuation.resume() }
-        }
-    }
-
-    /// Passes the turn to the longest-waiting publish, or frees it.
-    private func releaseTurn() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard state.turnQueueHead < state.turnQueue.count else {
-                state.sending = false
-                return nil
-            }
-            let next = state.turnQueue[state.turnQueueHead]
-            state.turnQueueHead += 1
-            // Drop granted entries once they are half the array, so that sustained contention
-            // cannot grow it: O(1) amortized per turn.
-            if state.turnQueueHead == state.turnQueue.count {
-                state.turnQueue.removeAll(keepingCapacity: state.turnQueue.count <= 64)
-                state.turnQueueHead = 0
-            } else if state.turnQueueHead >= 32 && state.turnQueueHead * 2 >= state.turnQueue.count {
-                state.turnQueue.removeFirst(state.turnQueueHead)
-                state.turnQueueHead = 0
-            }
-            return next
-        }
-        next?.resume()
     }
 
     private func emit(_ events: [PubSubEvent]) {

@@ -14,7 +14,9 @@ public import Foundation
 ///   Removing twice is not an error.
 /// - ``touch(_:at:)`` sets `lastActiveAt` of a stored record (and does nothing for an unknown id).
 /// - ``idleConnections(lastActiveBefore:limit:)`` lists at most `limit` ids whose `lastActiveAt`
-///   is strictly earlier than the cutoff, in any order.
+///   is strictly earlier than the cutoff, in any order; a `limit` of zero or less lists none.
+/// - Identifiers are compared byte for byte; an id a store cannot hold (U+0000 in a PostgreSQL
+///   `text` column) makes it throw, never match another id.
 /// - ``count()`` is the number of stored records.
 public protocol ConnectionStore: Sendable {
     /// Stores `connection`, replacing any record with the same id.

@@ -17,8 +17,10 @@
 /// - ``subscribers(of:)`` lists each subscribed connection of an entity exactly once, in any order.
 /// - ``subscriptions(of:)`` lists each entity a connection is subscribed to exactly once.
 /// - ``count()`` is the number of (connection, entity) pairs.
-/// - Identifiers are compared exactly: a store must not fold case, trim, or truncate them (a
-///   database column needs a case-sensitive collation and room for 1024 bytes of UTF-8).
+/// - Identifiers are compared exactly, byte for byte: a store must not fold case, normalize Unicode
+///   (as `String`'s `==` does), trim, or truncate them (a database column needs a binary collation and
+///   room for 1024 bytes of UTF-8). An id it cannot hold (U+0000 in a PostgreSQL `text` column) makes
+///   it throw, never match another id.
 ///
 /// A store that keeps its index in local memory may also adopt ``SubscriberSnapshotProviding``,
 /// which the notifier uses, when present, to list subscribers without suspending.

@@ -44,6 +44,35 @@ enum ConformanceFixtures {
         String(repeating: "a", count: EntityID.maximumUTF8Length - 1),
         String(repeating: "é", count: EntityID.maximumUTF8Length / 2),
         String(repeating: "x", count: EntityID.maximumUTF8Length - 4) + "🎲",
+        // The longest ids allowed, 1,024 bytes of 3- and 4-byte characters: a column sized in
+        // characters, or a byte limit applied to a character count, cuts them.
+        String(repeating: "ゲ", count: 341) + "a",
+        String(repeating: "🎲", count: EntityID.maximumUTF8Length / 4),
+        // One word spelt two ways: precomposed é (U+00E9) and e + U+0301. Swift's `String` `==` and
+        // Unicode normalization make them one id; bytes keep them two.
+        "caf\u{E9}",
+        "cafe\u{301}",
+        // Å as U+00C5 and as the Angstrom sign U+212B, which normalizes to it.
+        "\u{C5}ngstr\u{F6}m",
+        "\u{212B}ngstr\u{F6}m",
+    ]
+
+    /// Entity ids holding U+0000, and `nul`, the id a store that cuts at U+0000 makes of the first
+    /// ones. Kept apart from ``awkwardEntityTexts``: a store may refuse these (PostgreSQL `text` cannot
+    /// hold U+0000) but must never alter them.
+    static let entityTextsWithNUL: [String] = [
+        "nul\u{0}inside",
+        "nul\u{0}other",
+        "nul\u{0}",
+        "\u{0}",
+        "\u{0}" + String(repeating: "é", count: (EntityID.maximumUTF8Length - 2) / 2) + "a",
+    ]
+
+    /// Connection ids holding U+0000; `nul` is their truncated form (see ``entityTextsWithNUL``).
+    static let connectionTextsWithNUL: [String] = [
+        "nul\u{0}inside",
+        "nul\u{0}other",
+        "nul\u{0}",
     ]
 
     /// Connection identifiers of the shapes hosts and gateways produce, plus case variants.
@@ -56,6 +85,13 @@ enum ConformanceFixtures {
         "with space",
         "quote\"back\\slash",
         String(repeating: "c", count: 200),
+        // As long as the longest entity id, in 3-byte characters: gateways' ids are short, but a
+        // host may supply its own.
+        String(repeating: "接", count: 341) + "c",
+        "caf\u{E9}-1",
+        "cafe\u{301}-1",
+        "\u{C5}-1",
+        "\u{212B}-1",
     ]
 }
 

@@ -6,15 +6,39 @@ import WebSocketPubSub
 /// Owned by the task running the check; concurrent parts of a check return their observations
 /// to that task rather than recording from child tasks.
 final class ConformanceRecorder {
+    /// How many lines of evidence a report shows; the rest are counted, not printed.
+    static let evidenceLimit = 3
+
     let check: String
-    private(set) var failures: [StoreConformanceFailure] = []
+    /// What the store did wrong, in the order observed.
+    private(set) var evidence: [String] = []
+    /// A sharper cause than the check's usual one, found while the check ran.
+    private(set) var diagnosis: String?
 
     init(check: String) {
         self.check = check
     }
 
     func fail(_ message: String) {
-        failures.append(StoreConformanceFailure(check: check, message: message))
+        evidence.append(message)
+    }
+
+    /// Names the likely cause; the first diagnosis wins, as later symptoms often follow from it.
+    func suspect(_ cause: String) {
+        if diagnosis == nil { diagnosis = cause }
+    }
+
+    /// The check's report, or `nil` if it passed.
+    func failure(likelyCause: String, guide: ConformanceGuide, seed: UInt64?) -> StoreConformanceFailure? {
+        guard !evidence.isEmpty else { return nil }
+        return StoreConformanceFailure(
+            check: check,
+            likelyCause: diagnosis ?? likelyCause,
+            guide: guide.reference,
+            evidence: Array(evidence.prefix(Self.evidenceLimit)),
+            omittedEvidence: max(0, evidence.count - Self.evidenceLimit),
+            seed: seed
+        )
     }
 
     func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
@@ -22,7 +46,10 @@ final class ConformanceRecorder {
     }
 
     func expectEqual<Value: Equatable>(_ actual: Value, _ expected: Value, _ what: @autoclosure () -> String) {
-        if actual != expected {
+        guard actual != expected else { return }
+        if let actualRecord = actual as Any as? Connection, let expectedRecord = expected as Any as? Connection {
+            fail("\(what()): \(Self.differences(actualRecord, expectedRecord))")
+        } else {
             fail("\(what()): expected \(Self.show(expected)), got \(Self.show(actual))")
         }
     }
@@ -64,18 +91,35 @@ final class ConformanceRecorder {
         if let list = value as? [EntityID] { return showList(list.map(\.rawValue)) }
         if let id = value as? ConnectionID { return shorten(id.rawValue) }
         if let id = value as? EntityID { return shorten(id.rawValue) }
+        if let text = value as? String { return shorten(text) }
         if let outcome = value as? SubscribeOutcome { return name(of: outcome) }
         if let outcomes = value as? [SubscribeOutcome] {
             return "[" + outcomes.map(name(of:)).joined(separator: ", ") + "]"
         }
         if let connection = value as? Connection {
             return
-                "Connection(id: \(shorten(connection.id.rawValue)), remoteAddress: \(String(describing: connection.remoteAddress)), "
+                "Connection(id: \(shorten(connection.id.rawValue)), remoteAddress: \(showOptional(connection.remoteAddress)), "
                 + "connectedAt: \(connection.connectedAt.timeIntervalSince1970), "
                 + "lastActiveAt: \(connection.lastActiveAt.timeIntervalSince1970), "
-                + "subprotocol: \(String(describing: connection.subprotocol)), attributes: \(connection.attributes))"
+                + "subprotocol: \(showOptional(connection.subprotocol)), attributes: \(showAttributes(connection.attributes)))"
         }
-        return shorten(String(describing: value), limit: 400)
+        let text = String(describing: value)
+        return text.utf8.count > 400 ? "\(text.prefix(200))…(\(text.utf8.count) bytes)" : text
+    }
+
+    /// Only the fields of two records that differ, so that a long record does not hide them.
+    static func differences(_ actual: Connection, _ expected: Connection) -> String {
+        var parts: [String] = []
+        func compare<Field: Equatable>(_ name: String, _ got: Field, _ wanted: Field, _ show: (Field) -> String) {
+            if got != wanted { parts.append("\(name) expected \(show(wanted)), got \(show(got))") }
+        }
+        compare("id", actual.id, expected.id) { shorten($0.rawValue) }
+        compare("remoteAddress", actual.remoteAddress, expected.remoteAddress, showOptional)
+        compare("connectedAt", actual.connectedAt, expected.connectedAt) { "\($0.timeIntervalSince1970)" }
+        compare("lastActiveAt", actual.lastActiveAt, expected.lastActiveAt) { "\($0.timeIntervalSince1970)" }
+        compare("subprotocol", actual.subprotocol, expected.subprotocol, showOptional)
+        compare("attributes", actual.attributes, expected.attributes, showAttributes)
+        return "record of \(shorten(expected.id.rawValue)) differs: " + parts.joined(separator: "; ")
     }
 
     private static func name(of outcome: SubscribeOutcome) -> String {
@@ -92,9 +136,53 @@ final class ConformanceRecorder {
         return "[" + shown.joined(separator: ", ") + more + "]"
     }
 
-    private static func shorten(_ text: String, limit: Int = 64) -> String {
+    private static func showOptional(_ text: String?) -> String {
+        text.map { shorten($0) } ?? "nil"
+    }
+
+    private static func showAttributes(_ attributes: [String: String]) -> String {
+        guard !attributes.isEmpty else { return "[:]" }
+        let pairs = attributes.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        return "[" + pairs.map { "\(shorten($0.key)): \(shorten($0.value))" }.joined(separator: ", ") + "]"
+    }
+
+    /// Quotes `text` as a Swift literal that tells apart what a terminal shows alike: U+0000 and other
+    /// controls, combining marks, and precomposed letters (`"caf\u{E9}"` against `"cafe\u{301}"`).
+    /// Long texts keep their first 24 characters and their length in bytes.
+    static func shorten(_ text: String, limit: Int = 64) -> String {
         let bytes = text.utf8.count
-        guard bytes > limit else { return text }
-        return "\(text.prefix(24))…(\(bytes) bytes)"
+        let shown = bytes > limit ? String(text.unicodeScalars.prefix(24)) : text
+        var quoted = "\""
+        for scalar in shown.unicodeScalars {
+            quoted += escaped(scalar)
+        }
+        quoted += "\""
+        return bytes > limit ? "\(quoted)…(\(bytes) bytes)" : quoted
+    }
+
+    private static func escaped(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\"": return "\\\""
+        case "\\": return "\\\\"
+        case "\t": return "\\t"
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        default: break
+        }
+        if scalar.isASCII {
+            return scalar.value < 0x20 || scalar.value == 0x7F ? hex(scalar) : String(scalar)
+        }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .control, .format, .spaceSeparator, .unassigned:
+            return hex(scalar)
+        default:
+            // A precomposed letter looks like its decomposed spelling: show which one this is.
+            let alone = String(scalar)
+            return alone.decomposedStringWithCanonicalMapping.unicodeScalars.count > 1 ? hex(scalar) : alone
+        }
+    }
+
+    private static func hex(_ scalar: Unicode.Scalar) -> String {
+        "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
     }
 }

@@ -26,9 +26,11 @@ public import WebSocketPubSub
 /// import WebSocketPubSubTesting
 ///
 /// final class MyStoreTests: XCTestCase {
-///     func testStoresConform() async throws {
-///         let failures = await StoreConformance { (MyConnectionStore(), MySubscriptionStore()) }.run()
-///         XCTAssertEqual(failures, [], failures.map(\.description).joined(separator: "\n"))
+///     func testStoresConform() async {
+///         // One XCTFail per failed check, each report printed once.
+///         for failure in await StoreConformance({ (MyConnectionStore(), MySubscriptionStore()) }).run() {
+///             XCTFail(failure.description)
+///         }
 ///     }
 /// }
 /// ```
@@ -57,21 +59,21 @@ public struct StoreConformance: Sendable {
         self.makeStores = makeStores
     }
 
-    /// Runs the checks named in `names` (every check when `nil`) and returns what failed; empty means conformant.
+    /// Runs the checks named in `names` (every check when `nil`) and returns one report per failed
+    /// check; empty means conformant. A name that is no check is reported as a failure.
     public func run(only names: Set<String>? = nil) async -> [StoreConformanceFailure] {
         let makeStores = makeStores
-        let connectionFailures = await ConnectionStoreConformance(options: options) {
-            try await makeStores().0
-        }.run(only: names)
-        let subscriptionFailures = await SubscriptionStoreConformance(options: options) {
-            try await makeStores().1
-        }.run(only: names)
-        return connectionFailures + subscriptionFailures
+        let unknown = ConformanceCheck<any ConnectionStore>.unknown(names, among: Self.checkNames)
+        let connectionFailures = await ConformanceCheck.run(
+            ConnectionStoreChecks.all, only: names, options: options, makeStore: { try await makeStores().0 })
+        let subscriptionFailures = await ConformanceCheck.run(
+            SubscriptionStoreChecks.all, only: names, options: options, makeStore: { try await makeStores().1 })
+        return unknown + connectionFailures + subscriptionFailures
     }
 
     /// Runs the checks named in `names` (every check when `nil`) and throws if any failed.
     ///
-    /// - Throws: ``StoreConformanceError`` listing every failure.
+    /// - Throws: ``StoreConformanceError`` holding every failed check's report.
     public func validate(only names: Set<String>? = nil) async throws(StoreConformanceError) {
         let failures = await run(only: names)
         if !failures.isEmpty { throw StoreConformanceError(failures: failures) }

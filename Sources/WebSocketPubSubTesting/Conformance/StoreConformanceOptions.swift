@@ -11,7 +11,8 @@ public struct StoreConformanceOptions: Hashable, Sendable {
     public var concurrency: Int
     /// How many random operations the model-based subscription check performs.
     public var randomOperations: Int
-    /// The seed of every random choice, so that a failure can be reproduced.
+    /// The seed of every random choice. A failed check that draws from it prints it
+    /// (``StoreConformanceFailure/seed``); pass the same seed to replay the same operations.
     public var seed: UInt64
 
     /// Creates options; every value has a default suited to an in-memory store.

@@ -42,14 +42,17 @@ public struct SubscriptionStoreConformance: Sendable {
         self.makeStore = makeStore
     }
 
-    /// Runs the checks named in `names` (every check when `nil`) and returns what failed; empty means conformant.
+    /// Runs the checks named in `names` (every check when `nil`) and returns one report per failed
+    /// check; empty means conformant. A name that is no check is reported as a failure.
     public func run(only names: Set<String>? = nil) async -> [StoreConformanceFailure] {
-        await ConformanceCheck.run(SubscriptionStoreChecks.all, only: names, options: options, makeStore: makeStore)
+        ConformanceCheck<any SubscriptionStore>.unknown(names, among: Self.checkNames)
+            + (await ConformanceCheck.run(
+                SubscriptionStoreChecks.all, only: names, options: options, makeStore: makeStore))
     }
 
     /// Runs the checks named in `names` (every check when `nil`) and throws if any failed.
     ///
-    /// - Throws: ``StoreConformanceError`` listing every failure.
+    /// - Throws: ``StoreConformanceError`` holding every failed check's report.
     public func validate(only names: Set<String>? = nil) async throws(StoreConformanceError) {
         let failures = await run(only: names)
         if !failures.isEmpty { throw StoreConformanceError(failures: failures) }

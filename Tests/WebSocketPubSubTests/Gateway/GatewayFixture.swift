@@ -1,31 +1,33 @@
 import Foundation
-import Synchronization
 import WebSocketPubSub
 import WebSocketPubSubTesting
 
+// These use the library's `StoreLock`, not `Synchronization.Atomic`: `Atomic` needs macOS 15, and the
+// package (its tests included) builds for the macOS 14 it declares.
+
 /// A clock for `now:` that starts at 1,000 s after 1970 and moves only when told.
 final class SteppingClock: Sendable {
-    private let seconds = Atomic<Int>(1_000)
+    private let seconds = StoreLock(1_000)
 
     /// The current instant.
-    var now: Date { Date(timeIntervalSince1970: TimeInterval(seconds.load(ordering: .relaxed))) }
+    var now: Date { Date(timeIntervalSince1970: TimeInterval(seconds.withLock { $0 })) }
 
     /// Moves the clock forward.
     func advance(by delta: Int) {
-        seconds.add(delta, ordering: .relaxed)
+        seconds.withLock { $0 += delta }
     }
 }
 
 /// Counts calls from any task.
 final class CallCounter: Sendable {
-    private let calls = Atomic<Int>(0)
+    private let calls = StoreLock(0)
 
     /// The number of calls so far.
-    var count: Int { calls.load(ordering: .relaxed) }
+    var count: Int { calls.withLock { $0 } }
 
     /// Counts one call.
     func increment() {
-        calls.add(1, ordering: .relaxed)
+        calls.withLock { $0 += 1 }
     }
 }
 

@@ -97,7 +97,10 @@ public final class PostgresBroker: Sendable {
     ///   is down (after a database restart, say): the event is refused rather than sent into a
     ///   cluster that this node cannot hear, which would lose at least its own subscribers' copy.
     ///   Otherwise the database's error if the event could not be sent. Nothing was sent then.
-    public func publish(entityId: EntityID, message: [UInt8]) async throws -> ClusterDeliveryReport {
+    /// - Returns: The sum of the nodes' reports, with ``DeliveryReport/nodes`` (live leases when the
+    ///   event was published) and ``DeliveryReport/nodesAnswered`` (reports received before the report
+    ///   timeout; a silent node's deliveries, if any, are not counted).
+    public func publish(entityId: EntityID, message: [UInt8]) async throws -> DeliveryReport {
         guard isListening.withLockedValue({ $0 }) else { throw PostgresPubSubError.notListening }
         let event = UUID()
         let text = ClusterMessage.event(id: event, reply: replyChannel, entityId: entityId, message: message)
@@ -119,17 +122,18 @@ public final class PostgresBroker: Sendable {
             throw error
         }
         let reports = await collector.collect(event, expected: nodes, timeout: configuration.reportTimeout)
-        var summary = ClusterDeliveryReport(nodes: nodes)
-        for report in reports.sorted(by: { $0.node < $1.node }) {
+        var summary = DeliveryReport(
+            entityId: entityId, recipients: 0, delivered: 0, nodes: nodes.count, nodesAnswered: reports.count)
+        for report in reports {
             summary.recipients += report.recipients
             summary.delivered += report.delivered
             summary.gone += report.gone
             summary.failed += report.failed
-            summary.nodesAnswered.append(report.node)
         }
-        if !summary.nodesMissing.isEmpty {
-            logger.warning(
-                "nodes did not report in time", metadata: ["event": "\(event)", "missing": "\(summary.nodesMissing)"])
+        let answered = Set(reports.map(\.node))
+        let missing = nodes.filter { !answered.contains($0) }
+        if !missing.isEmpty {
+            logger.warning("nodes did not report in time", metadata: ["event": "\(event)", "missing": "\(missing)"])
         }
         return summary
     }
@@ -243,8 +247,10 @@ public final class PostgresBroker: Sendable {
                 metadata: ["event": "\(notice.event)", "error": "\(String(reflecting: error))"])
             return
         }
+        // Each node looks up every subscriber in the shared store and delivers to those it holds; the
+        // others are held by other nodes, which count them in their own reports.
         let report = ClusterMessage.Report(
-            event: notice.event, node: identity.nodeID, recipients: delivery.recipients,
+            event: notice.event, node: identity.nodeID, recipients: delivery.recipients - delivery.heldElsewhere,
             delivered: delivery.delivered, gone: delivery.gone, failed: delivery.failed)
         do {
             try await client.query(

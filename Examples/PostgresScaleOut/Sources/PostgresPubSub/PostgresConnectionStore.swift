@@ -6,8 +6,9 @@ public import WebSocketPubSub
 /// A ``ConnectionStore`` in PostgreSQL, shared by every node of a cluster.
 ///
 /// Each row also records the ``NodeIdentity`` that inserted it, so that a node's rows can be
-/// removed when it restarts or its lease expires (``NodeMembership``) and fan-out can select the
-/// connections one node holds (``PostgresSubscriptionStore/subscribers(of:heldBy:)``).
+/// removed when it restarts or its lease expires (``NodeMembership``). Fan-out needs no such
+/// filter: each node's `SessionHub` delivers to the connections it holds and reports the others as
+/// held elsewhere.
 ///
 /// Every operation is one statement, so one round trip. Dates are stored as `timestamptz`, which
 /// keeps microseconds: a `Date` comes back rounded to the microsecond.

@@ -75,25 +75,6 @@ public struct PostgresSubscriptionStore: SubscriptionStore {
         return ids
     }
 
-    /// The subscribers of `entity` whose connection rows belong to `node`: what one node delivers to.
-    ///
-    /// - Complexity: One indexed lookup of the entity's subscriptions joined with the connections'
-    ///   primary key; proportional to the entity's subscribers on all nodes.
-    public func subscribers(of entity: EntityID, heldBy node: NodeIdentity) async throws -> [ConnectionID] {
-        guard !entity.rawValue.utf8.contains(0) else { return [] }
-        let rows = try await client.query(
-            """
-            SELECT s.connection_id FROM \(unescaped: schema.subscriptions) s
-            JOIN \(unescaped: schema.connections) c ON c.connection_id = s.connection_id
-            WHERE s.entity_id = \(entity.rawValue) AND c.node_id = \(node.nodeID) AND c.incarnation = \(node.incarnation)
-            """,
-            logger: logger
-        )
-        var ids: [ConnectionID] = []
-        for try await id in rows.decode(String.self) { ids.append(ConnectionID(id)) }
-        return ids
-    }
-
     public func subscriptions(of connection: ConnectionID) async throws -> [EntityID] {
         guard let connectionKey = PostgresConnectionStore.key(connection) else { return [] }
         let rows = try await client.query(

@@ -1,5 +1,4 @@
 import PostgresPubSub
-import PubSubServerKit
 import WebSocketPubSub
 
 /// `POST /events` on a node: the event goes to every node through the broker, and the response
@@ -8,17 +7,7 @@ import WebSocketPubSub
 struct ClusterPublisher: EventPublisher {
     let broker: PostgresBroker
 
-    func publish(entityId: EntityID, message: [UInt8]) async throws -> PublishSummary {
-        let report = try await broker.publish(entityId: entityId, message: message)
-        return PublishSummary(
-            recipients: report.recipients,
-            delivered: report.delivered,
-            gone: report.gone,
-            failed: report.failed,
-            extra: [
-                .init(name: "nodes", value: report.nodes.count),
-                .init(name: "nodesAnswered", value: report.nodesAnswered.count),
-            ]
-        )
+    func publish(_ request: PublishRequest) async throws -> DeliveryReport {
+        try await broker.publish(entityId: request.entityId, message: request.message)
     }
 }

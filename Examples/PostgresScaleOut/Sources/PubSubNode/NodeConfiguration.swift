@@ -1,5 +1,5 @@
 import PostgresPubSub
-import PubSubServerKit
+import WebSocketPubSubNIO
 
 /// `pubsub-node`'s command line: every flag of `pubsub-server`, plus where the database is and who
 /// this node is.

@@ -1,8 +1,8 @@
 import Logging
 import PostgresNIO
 import PostgresPubSub
-import PubSubServerKit
 import WebSocketPubSub
+import WebSocketPubSubNIO
 
 #if canImport(Glibc)
     import Glibc
@@ -75,31 +75,25 @@ struct PubSubNodeMain {
             return 1
         }
 
-        let registry = SessionRegistry()
         let connections = PostgresConnectionStore(
             client: client, schema: configuration.schema, owner: identity, logger: logger)
         let subscriptions = PostgresSubscriptionStore(client: client, schema: configuration.schema, logger: logger)
-        let localNotifier = Notifier(
-            connections: connections,
-            subscriptions: NodeLocalSubscriptionStore(shared: subscriptions, node: identity),
-            sender: NIOConnectionSender(registry: registry),
-            retryPolicy: .noRetries
-        )
         let broker = PostgresBroker(
             url: configuration.postgresURL, client: client, schema: configuration.schema, identity: identity,
             configuration: configuration.broker, logger: logger)
         let membership = NodeMembership(
             client: client, schema: configuration.schema, identity: identity,
             configuration: configuration.membership, logger: logger)
-        let runner = ServerRunner(
-            app: ServerApp(
-                configuration: server,
-                connections: connections,
-                subscriptions: subscriptions,
-                registry: registry,
-                publisher: ClusterPublisher(broker: broker)
-            )
-        )
+        // Every node looks up an entity's subscribers in the shared tables; the hub delivers to the
+        // connections this node holds and reports the others as held elsewhere (not gone).
+        let app = ServerApp(
+            configuration: server,
+            connections: connections,
+            subscriptions: subscriptions,
+            unheldRecipients: .heldElsewhere
+        ) { _ in ClusterPublisher(broker: broker) }
+        let localNotifier = Notifier(connections: connections, subscriptions: subscriptions, sender: app.hub)
+        let runner = ServerRunner(app: app)
         let (registered, markRegistered) = AsyncStream.makeStream(of: Void.self)
 
         return await withTaskGroup(of: Void.self) { group in

@@ -75,10 +75,8 @@ struct PostgresBrokerTests {
 
             let report = try await b.broker.publish(entityId: try EntityID(validating: "game-1"), message: message)
 
-            #expect(
-                report
-                    == ClusterDeliveryReport(
-                        recipients: 5, delivered: 5, nodes: ["a", "b"], nodesAnswered: ["a", "b"]))
+            #expect(report.recipients == 5 && report.delivered == 5 && report.gone == 0 && report.failed == 0)
+            #expect(report.nodes == 2 && report.nodesAnswered == 2)
             for node in [a, b] {
                 let received = try await node.deliveries.waitFor(1)
                 #expect(received.map(\.entity) == ["game-1"])
@@ -151,9 +149,8 @@ struct PostgresBrokerTests {
             let report = try await a.broker.publish(entityId: try EntityID(validating: "e"), message: Array("1".utf8))
 
             #expect(report.delivered == 4)
-            #expect(report.nodes == ["a", "hung"])
-            #expect(report.nodesAnswered == ["a"])
-            #expect(report.nodesMissing == ["hung"])
+            #expect(report.nodes == 2)
+            #expect(report.nodesAnswered == 1)
         }
     }
 

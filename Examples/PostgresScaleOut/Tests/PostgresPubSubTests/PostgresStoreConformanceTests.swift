@@ -36,26 +36,4 @@ struct PostgresStoreConformanceTests {
             #expect(try await subscriptions.unsubscribe(ConnectionID("c"), from: entity) == false)
         }
     }
-
-    @Test func subscribersHeldByOneNodeAreOnlyThatRunsConnections() async throws {
-        try await TestDatabase.withClient { client, schemas in
-            let schema = try await schemas.make()
-            let a = try NodeIdentity(nodeID: "a")
-            let aRestarted = try NodeIdentity(nodeID: "a")
-            let b = try NodeIdentity(nodeID: "b")
-            let subscriptions = PostgresSubscriptionStore(client: client, schema: schema, logger: TestDatabase.logger)
-            let entity = try EntityID(validating: "game")
-            for (owner, id) in [(a, "a1"), (aRestarted, "a2"), (b, "b1")] {
-                let store = PostgresConnectionStore(
-                    client: client, schema: schema, owner: owner, logger: TestDatabase.logger)
-                try await store.insert(Connection(id: ConnectionID(id), connectedAt: .now))
-                _ = try await subscriptions.subscribe(ConnectionID(id), to: entity, limit: 10)
-            }
-            #expect(try await subscriptions.subscribers(of: entity, heldBy: a) == [ConnectionID("a1")])
-            #expect(try await subscriptions.subscribers(of: entity, heldBy: aRestarted) == [ConnectionID("a2")])
-            let local = NodeLocalSubscriptionStore(shared: subscriptions, node: b)
-            #expect(try await local.subscribers(of: entity) == [ConnectionID("b1")])
-            #expect(try await local.count() == 3)
-        }
-    }
 }

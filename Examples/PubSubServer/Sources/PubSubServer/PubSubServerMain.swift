@@ -1,4 +1,5 @@
-import PubSubServerKit
+import WebSocketPubSub
+import WebSocketPubSubNIO
 
 #if canImport(Glibc)
     import Glibc
@@ -13,13 +14,21 @@ import PubSubServerKit
 struct PubSubServerMain {
     static func main() async {
         let configuration: ServerConfiguration
+        // The example serves the demo page at /demo unless told `--demo-page off`.
+        var defaults = ServerConfiguration()
+        defaults.servesDemoPage = true
         do {
-            configuration = try ServerConfiguration.parse(Array(CommandLine.arguments.dropFirst()))
+            configuration = try ServerConfiguration.parse(Array(CommandLine.arguments.dropFirst()), defaults: defaults)
         } catch {
             Log.info(error.message)
             exit(2)
         }
-        let runner = ServerRunner(app: .inMemory(configuration: configuration))
-        exit(await runner.run())
+        let connections = InMemoryConnectionStore()  // or your database-backed stores
+        let subscriptions = InMemorySubscriptionStore()
+        let app = ServerApp(configuration: configuration, connections: connections, subscriptions: subscriptions) {
+            hub in
+            Notifier(connections: connections, subscriptions: subscriptions, sender: hub)  // POST /events
+        }
+        exit(await ServerRunner(app: app).run())  // ws://HOST:PORT/, POST /events, GET /stats
     }
 }

@@ -1,0 +1,225 @@
+/// One accepted connection as the pub/sub core holds it: its record, its ordered inbound messages,
+/// its bounded outbound queue, and the host's ``SessionTransport``.
+///
+/// A ``SessionHub`` opens sessions; the host then feeds each one what its socket does:
+/// - every text message to ``receive(text:whenHandled:)-(_,_)`` (or ``handle(text:)``, which also waits),
+///   every binary message to ``receiveBinary()``;
+/// - the end of the socket, whoever closed it, to ``transportClosed()``.
+///
+/// The session handles one connection's messages one at a time, in the order received, whatever the
+/// host's callback model (a read loop, a callback per message, a task per message), and runs
+/// `$disconnect` once, after the last of them. Replies and published messages share one outbound queue,
+/// written by one task at a time in queue order; publishers only ever enqueue, so a transport that
+/// stalls holds up its own connection and nothing else. The queue is bounded in messages and bytes,
+/// and a message that does not fit meets the hub's ``SlowConsumerPolicy``.
+///
+/// Activity is written to the connection store at most once per
+/// ``SessionConfiguration/activityInterval``, not per message.
+///
+/// ```swift
+/// guard case .opened(let session) = await hub.connect(request, transport: transport) else { return }
+/// for try await text in socketMessages { await session.handle(text: text) }
+/// session.transportClosed()
+/// ```
+public final class PubSubSession: Sendable {
+    /// The connection's record, as recorded when the session opened.
+    public let connection: Connection
+
+    private let transport: any SessionTransport
+    private let hub: SessionHub
+    private let state: StoreLock<SessionState>
+
+    init(connection: Connection, transport: any SessionTransport, hub: SessionHub, openedAt: Duration) {
+        self.connection = connection
+        self.transport = transport
+        self.hub = hub
+        self.state = StoreLock(SessionState(openedAt: openedAt))
+    }
+
+    /// The connection's id.
+    public var id: ConnectionID { connection.id }
+
+    /// Received messages not yet handled (the one being handled included). A host that can stop
+    /// reading from its socket pauses while this is high and resumes from a
+    /// ``receive(text:whenHandled:)-(_,_)`` callback.
+    public var queuedInboundCount: Int {
+        state.withLock { $0.queuedInboundCount }
+    }
+
+    /// Messages queued for the transport and not yet handed to it.
+    public var queuedOutboundCount: Int {
+        state.withLock { $0.queuedOutboundCount }
+    }
+
+    /// Whether `$disconnect` has run.
+    public var isEnded: Bool {
+        state.withLock { $0.isEnded }
+    }
+
+    // MARK: - Inbound
+
+    /// Queues a received text message; the session handles it after the ones received before it.
+    ///
+    /// Returns at once. When more than ``SessionConfiguration/maxQueuedInboundMessages`` wait, the
+    /// session closes the connection with 1008 instead. `whenHandled` is called once the message has
+    /// been handled and its reply queued (or at once, when the message was not queued).
+    public func receive(text: some Collection<UInt8>, whenHandled: (@Sendable () -> Void)? = nil) {
+        submit(.text(Array(text)), completion: whenHandled.map { .callback($0) } ?? .none)
+    }
+
+    /// Queues a received text message; see ``receive(text:whenHandled:)-(_,_)``.
+    public func receive(text: String, whenHandled: (@Sendable () -> Void)? = nil) {
+        submit(.text(Array(text.utf8)), completion: whenHandled.map { .callback($0) } ?? .none)
+    }
+
+    /// Queues a received binary message; the API speaks JSON text, so it is answered with a
+    /// `binary_message` error reply, in order with the text messages around it.
+    public func receiveBinary(whenHandled: (@Sendable () -> Void)? = nil) {
+        submit(.binary, completion: whenHandled.map { .callback($0) } ?? .none)
+    }
+
+    /// Queues a received text message and returns once it has been handled and its reply queued.
+    ///
+    /// For hosts with a sequential read loop: awaiting each message is their backpressure.
+    public func handle(text: some Collection<UInt8>) async {
+        await withCheckedContinuation { continuation in
+            submit(.text(Array(text)), completion: .continuation(continuation))
+        }
+    }
+
+    /// Queues a received text message and returns once it has been handled; see ``handle(text:)-(_)``.
+    public func handle(text: String) async {
+        await handle(text: text.utf8)
+    }
+
+    /// Queues a received binary message and returns once it has been answered.
+    public func handleBinary() async {
+        await withCheckedContinuation { continuation in
+            submit(.binary, completion: .continuation(continuation))
+        }
+    }
+
+    private func submit(_ payload: SessionState.Inbound.Payload, completion: SessionState.Completion) {
+        let limit = hub.configuration.maxQueuedInboundMessages
+        let result = state.withLock { $0.receive(.init(payload: payload, completion: completion), limit: limit) }
+        switch result {
+        case .queued(let startHandler):
+            if startHandler { Task { await self.handleInbound() } }
+        case .overflow:
+            completion.resume()
+            closeTransport(
+                code: SessionCloseCode.policyViolation,
+                reason: "more than \(limit) messages were waiting to be handled")
+        case .ignored:
+            completion.resume()
+        }
+    }
+
+    /// Handles queued messages one at a time until none is left; runs `$disconnect` once the
+    /// transport has closed and the last message is handled.
+    private func handleInbound() async {
+        while true {
+            switch state.withLock({ $0.nextInbound() }) {
+            case .handle(let message):
+                await markActiveIfDue()
+                let reply: OutboundMessage?
+                switch message.payload {
+                case .text(let bytes): reply = await hub.gateway.handle(text: bytes, from: connection)
+                case .binary: reply = hub.gateway.binaryReply(to: id)
+                }
+                // A reply that does not fit has already met the slow-consumer policy.
+                if let reply { _ = enqueue(reply) }
+                message.completion.resume()
+            case .disconnect:
+                await hub.gateway.disconnect(id)
+                let waiters = state.withLock { $0.ended() }
+                hub.sessionEnded(self)
+                for waiter in waiters { waiter.resume() }
+                return
+            case .idle:
+                return
+            }
+        }
+    }
+
+    private func markActiveIfDue() async {
+        let now = hub.clock.now()
+        let interval = hub.configuration.activityInterval
+        guard state.withLock({ $0.activityDue(now: now, interval: interval) }) else { return }
+        await hub.gateway.markActive(id)
+    }
+
+    // MARK: - Outbound
+
+    /// Queues `message` for this connection alone; `nil` when queued, else why it was not.
+    ///
+    /// Never waits for the transport. This is what ``SessionHub`` does for each recipient of a publish.
+    @discardableResult
+    public func send(_ message: OutboundMessage) -> SendFailure.Reason? {
+        enqueue(message)
+    }
+
+    func enqueue(_ message: OutboundMessage) -> SendFailure.Reason? {
+        let configuration = hub.configuration
+        switch state.withLock({ $0.enqueue(message, configuration: configuration) }) {
+        case .queued(let startWriter):
+            if startWriter { Task { await self.writeQueued() } }
+            return nil
+        case .refused(let reason, let close):
+            if close {
+                closeTransport(code: SessionCloseCode.policyViolation, reason: "slow consumer: outbound queue full")
+            }
+            return reason
+        }
+    }
+
+    /// Hands queued messages to the transport, a batch at a time, until none is left.
+    private func writeQueued() async {
+        while let batch = state.withLock({ $0.takeBatch() }) {
+            do {
+                try await transport.write(batch)
+            } catch {
+                state.withLock { $0.writeFailed() }
+                return
+            }
+        }
+    }
+
+    // MARK: - Closing
+
+    /// Closes the connection from the server's side: drops what is queued, refuses further messages,
+    /// and asks the transport to close with `code`. The session ends once the host reports the
+    /// socket closed with ``transportClosed()``.
+    public func close(code: UInt16, reason: String) {
+        guard state.withLock({ $0.beginClose() }) else { return }
+        Task { await transport.close(code: code, reason: reason) }
+    }
+
+    /// Like ``close(code:reason:)``, but returns once the transport has been asked to close.
+    func closeNow(code: UInt16, reason: String) async {
+        guard state.withLock({ $0.beginClose() }) else { return }
+        await transport.close(code: code, reason: reason)
+    }
+
+    private func closeTransport(code: UInt16, reason: String) {
+        Task { await transport.close(code: code, reason: reason) }
+    }
+
+    /// Tells the session that its socket has closed, whoever closed it.
+    ///
+    /// Queued outbound messages are dropped; received messages are still handled, in order, and
+    /// then `$disconnect` removes the record and every subscription, once. Call it exactly when the
+    /// host learns of the end, even if that is before ``SessionHub/open(_:transport:)`` returned the
+    /// session; calling it again does nothing.
+    public func transportClosed() {
+        guard state.withLock({ $0.transportClosed() }) else { return }
+        Task { await self.handleInbound() }
+    }
+
+    /// Returns once `$disconnect` has run for this session.
+    public func waitUntilEnded() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            if !state.withLock({ $0.waitForEnd(continuation) }) { continuation.resume() }
+        }
+    }
+}

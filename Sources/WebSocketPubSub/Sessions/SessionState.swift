@@ -1,0 +1,245 @@
+/// One session's bookkeeping: its outbound queue, its inbound queue and where it is in its life.
+///
+/// A pure state machine: ``PubSubSession`` calls it under its lock and carries out what it returns
+/// (start a writer task, start a handler task, close the transport, resume waiters) outside the lock.
+///
+/// ## Life
+/// `open` → `closing` (the server asked the transport to close) → `transportClosed` (the host saw the
+/// socket end) → `ended` (`$disconnect` has run). A session may skip `closing`. Inbound messages
+/// received before the transport closed are all handled, then `$disconnect` runs once, after the last.
+struct SessionState: Sendable {
+    enum Phase: Hashable, Sendable {
+        case open
+        case closing
+        case transportClosed
+        case ended
+    }
+
+    /// A received message waiting to be handled, and who waits for it to be handled.
+    struct Inbound: Sendable {
+        enum Payload: Sendable {
+            case text([UInt8])
+            case binary
+        }
+
+        var payload: Payload
+        var completion: Completion
+    }
+
+    /// Who is told that an inbound message has been handled.
+    enum Completion: Sendable {
+        case none
+        case continuation(CheckedContinuation<Void, Never>)
+        case callback(@Sendable () -> Void)
+
+        func resume() {
+            switch self {
+            case .none: break
+            case .continuation(let continuation): continuation.resume()
+            case .callback(let callback): callback()
+            }
+        }
+    }
+
+    /// What ``enqueue(_:configuration:)`` decided.
+    enum EnqueueResult: Sendable {
+        /// Queued; start a writer task when `startWriter` is set (none is draining the queue).
+        case queued(startWriter: Bool)
+        /// Not queued, for this reason; close the transport with 1008 when `close` is set.
+        case refused(SendFailure.Reason, close: Bool)
+    }
+
+    /// What ``receive(_:limit:)`` decided.
+    enum ReceiveResult: Sendable {
+        /// Queued; start a handler task when `startHandler` is set.
+        case queued(startHandler: Bool)
+        /// Too many messages wait: close with 1008. The message was not queued.
+        case overflow
+        /// The session no longer takes messages; the message was dropped.
+        case ignored
+    }
+
+    /// What the handler task does next.
+    enum InboundStep: Sendable {
+        case handle(Inbound)
+        /// The transport closed and every message has been handled: run `$disconnect`.
+        case disconnect
+        /// Nothing to do; the handler task ends.
+        case idle
+    }
+
+    private(set) var phase = Phase.open
+    private var outbound: [OutboundMessage] = []
+    private var queuedBytes = 0
+    /// Messages and bytes handed to the transport in the batch being written: they count against
+    /// the limits until the transport has taken them.
+    private var writingCount = 0
+    private var writingBytes = 0
+    private var writing = false
+    private var inbound: [Inbound] = []
+    private var inboundHead = 0
+    /// Whether the message before `inboundHead` is being handled now.
+    private var handlingOne = false
+    private var handling = false
+    private var disconnecting = false
+    private var endWaiters: [CheckedContinuation<Void, Never>] = []
+    /// When activity was last written to the connection store, on the hub's clock.
+    private var lastActivityMark: Duration
+
+    init(openedAt: Duration) {
+        lastActivityMark = openedAt
+    }
+
+    /// Messages queued and not yet handed to the transport.
+    var queuedOutboundCount: Int { outbound.count }
+
+    /// Received messages not yet handled (the one being handled included).
+    var queuedInboundCount: Int { inbound.count - inboundHead + (handlingOne ? 1 : 0) }
+
+    var isEnded: Bool { phase == .ended }
+
+    // MARK: - Outbound
+
+    /// Queues `message` for the transport, or refuses it under the limits and the slow-consumer policy.
+    ///
+    /// - Complexity: O(1) amortized.
+    mutating func enqueue(_ message: OutboundMessage, configuration: SessionConfiguration) -> EnqueueResult {
+        guard phase == .open else { return .refused(.gone, close: false) }
+        let size = message.bytes.count
+        if outbound.count + writingCount >= configuration.maxQueuedMessages
+            || queuedBytes + writingBytes + size > configuration.maxQueuedBytes
+        {
+            let limits = "\(configuration.maxQueuedMessages) messages or \(configuration.maxQueuedBytes) bytes"
+            switch configuration.slowConsumerPolicy {
+            case .close:
+                beginClose()
+                return .refused(
+                    .failed("slow consumer: its outbound queue is over \(limits); closed with 1008"), close: true)
+            case .dropNewest:
+                return .refused(
+                    .failed("slow consumer: its outbound queue is over \(limits); the message was dropped"),
+                    close: false)
+            }
+        }
+        outbound.append(message)
+        queuedBytes += size
+        guard !writing else { return .queued(startWriter: false) }
+        writing = true
+        return .queued(startWriter: true)
+    }
+
+    /// Hands the writer everything queued, or `nil` when there is nothing (left) to write; the writer
+    /// task ends then, and the next ``enqueue(_:configuration:)`` starts another.
+    mutating func takeBatch() -> [OutboundMessage]? {
+        writingCount = 0
+        writingBytes = 0
+        guard phase == .open, !outbound.isEmpty else {
+            writing = false
+            return nil
+        }
+        let batch = outbound
+        outbound = []
+        writingCount = batch.count
+        writingBytes = queuedBytes
+        queuedBytes = 0
+        return batch
+    }
+
+    /// The transport threw: the connection is gone. Later messages are refused as gone.
+    mutating func writeFailed() {
+        writing = false
+        writingCount = 0
+        writingBytes = 0
+        if phase == .open { beginClose() }
+    }
+
+    // MARK: - Closing
+
+    /// Stops taking messages and drops the queue; `true` if this call did it (the caller then closes
+    /// the transport), `false` if the session was already closing or closed.
+    @discardableResult
+    mutating func beginClose() -> Bool {
+        guard phase == .open else { return false }
+        phase = .closing
+        outbound = []
+        queuedBytes = 0
+        return true
+    }
+
+    /// The host saw the socket end; `true` when the caller must start a handler task to run
+    /// `$disconnect` (none is running: it would do so itself after its last message).
+    mutating func transportClosed() -> Bool {
+        guard phase == .open || phase == .closing else { return false }
+        phase = .transportClosed
+        outbound = []
+        queuedBytes = 0
+        guard !handling else { return false }
+        handling = true
+        return true
+    }
+
+    /// `$disconnect` has run; returns who waited for it.
+    mutating func ended() -> [CheckedContinuation<Void, Never>] {
+        phase = .ended
+        defer { endWaiters = [] }
+        return endWaiters
+    }
+
+    /// Registers a waiter for the end; `false` when the session has already ended.
+    mutating func waitForEnd(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
+        guard phase != .ended else { return false }
+        endWaiters.append(continuation)
+        return true
+    }
+
+    // MARK: - Inbound
+
+    /// Queues a received message for the handler task, in order.
+    mutating func receive(_ message: Inbound, limit: Int) -> ReceiveResult {
+        guard phase == .open else { return .ignored }
+        guard queuedInboundCount < limit else {
+            beginClose()
+            return .overflow
+        }
+        inbound.append(message)
+        guard !handling else { return .queued(startHandler: false) }
+        handling = true
+        return .queued(startHandler: true)
+    }
+
+    /// The handler task's next step. A message stays counted in ``queuedInboundCount`` until the
+    /// next call, so that a host pausing its reads sees it until its reply is queued.
+    mutating func nextInbound() -> InboundStep {
+        handlingOne = false
+        if inboundHead > 0 {
+            // The previous message has been handled; forget it, compacting once the dead prefix is
+            // half the array, so the queue stays O(1) amortized per message.
+            if inboundHead == inbound.count {
+                inbound.removeAll(keepingCapacity: inbound.count <= 64)
+                inboundHead = 0
+            } else if inboundHead >= 32 && inboundHead * 2 >= inbound.count {
+                inbound.removeFirst(inboundHead)
+                inboundHead = 0
+            }
+        }
+        if inboundHead < inbound.count {
+            let message = inbound[inboundHead]
+            inboundHead += 1
+            handlingOne = true
+            return .handle(message)
+        }
+        if phase == .transportClosed && !disconnecting {
+            disconnecting = true
+            return .disconnect
+        }
+        if !disconnecting { handling = false }
+        return .idle
+    }
+
+    /// Whether activity is due to be written at `now` (and records that it is being written).
+    mutating func activityDue(now: Duration, interval: Duration) -> Bool {
+        guard now - lastActivityMark >= interval else { return false }
+        lastActivityMark = now
+        return true
+    }
+}
