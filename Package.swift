@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "WebSocketCodec", targets: ["WebSocketCodec"]),
         .library(name: "WebSocketPubSub", targets: ["WebSocketPubSub"]),
         .library(name: "WebSocketPubSubTesting", targets: ["WebSocketPubSubTesting"]),
+        .library(name: "WebSocketCompression", targets: ["WebSocketCompression"]),
     ],
     targets: [
         .target(name: "WebSocketCodec", dependencies: ["CWebSocketUTF8"]),
@@ -18,8 +19,13 @@ let package = Package(
         // its own scalar validator where neither exists. C, because Swift has no byte shuffle.
         .target(name: "CWebSocketUTF8"),
         .target(name: "WebSocketPubSub"),
+        // The system zlib (zlib1g-dev on Debian and Ubuntu), for permessage-deflate; kept out of
+        // WebSocketCodec so that a host without compression links no zlib.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "WebSocketCompression", dependencies: ["WebSocketCodec", "CZlib"]),
         .target(name: "WebSocketPubSubTesting", dependencies: ["WebSocketPubSub"]),
         .testTarget(name: "WebSocketCodecTests", dependencies: ["WebSocketCodec"]),
+        .testTarget(name: "WebSocketCompressionTests", dependencies: ["WebSocketCompression", "WebSocketCodec"]),
         .testTarget(name: "WebSocketPubSubTests", dependencies: ["WebSocketPubSub", "WebSocketPubSubTesting"]),
         .testTarget(
             name: "WebSocketPubSubTestingTests",
@@ -35,7 +41,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.name != "CWebSocketUTF8" {
+for target in package.targets where target.name != "CWebSocketUTF8" && target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),

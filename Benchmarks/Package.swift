@@ -24,9 +24,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
+                .product(name: "WebSocketCompression", package: "swift-websocket-pubsub"),
                 "CHeapInfo",
                 "CAllocationCounter",
                 "CByteSum",
+                "CZlibDirect",
             ],
             path: "Sources/benchmarks"
         ),
@@ -36,6 +38,8 @@ let package = Package(
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
         // The checksum both sides of a decode case take over every payload byte.
         .target(name: "CByteSum", path: "Sources/CByteSum"),
+        // The system zlib, for the compression cases' baseline (zlib called directly).
+        .systemLibrary(name: "CZlibDirect", path: "Sources/CZlibDirect"),
     ],
     swiftLanguageModes: [.v6]
 )

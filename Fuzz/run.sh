@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 
-all_targets=(FrameDecoder Connection ServerHandshake ClientHandshake JSONScanner Gateway UTF8Validator)
+all_targets=(FrameDecoder Connection ServerHandshake ClientHandshake JSONScanner Gateway UTF8Validator Deflate)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=("${all_targets[@]}"); fi
 
@@ -30,6 +30,7 @@ module_of() {
     case "$1" in
         FrameDecoder | Connection | ServerHandshake | ClientHandshake | UTF8Validator) echo WebSocketCodec ;;
         JSONScanner | Gateway) echo WebSocketPubSub ;;
+        Deflate) echo WebSocketCompression ;;
         *) echo "unknown target $1" >&2; exit 2 ;;
     esac
 }
@@ -37,6 +38,7 @@ dict_of() {
     case "$1" in
         ServerHandshake | ClientHandshake) echo Fuzz/Dictionaries/http.dict ;;
         JSONScanner | Gateway) echo Fuzz/Dictionaries/json.dict ;;
+        Deflate) echo Fuzz/Dictionaries/deflate.dict ;;
     esac
 }
 max_len_of() {
@@ -47,6 +49,7 @@ max_len_of() {
         JSONScanner) echo 4096 ;;
         Gateway) echo 2048 ;;
         UTF8Validator) echo 1024 ;;
+        Deflate) echo 2048 ;;
     esac
 }
 support_of() {
@@ -87,16 +90,26 @@ build() {
     rm -rf "$snapshot"
     mkdir -p "$snapshot"
     cp -R "Sources/$module" "$snapshot/module"
+    local extra_flags=()
+    if [ "$module" = WebSocketCompression ]; then
+        # One module with the codec it builds on: drop the imports of it, link the system zlib.
+        cp -R Sources/WebSocketCodec "$snapshot/module/WebSocketCodec"
+        find "$snapshot/module" -name '*.swift' -exec sed -i.orig -E '/^(public )?import WebSocketCodec$/d' {} +
+        find "$snapshot/module" -name '*.orig' -delete
+        extra_flags=(-I Sources/CZlib -lz)
+    fi
     # Renamed, since swiftc rejects two files of one name (JSONScanner.swift) in a module.
     cp "Fuzz/Targets/$target.swift" "$snapshot/FuzzTarget$target.swift"
     local files
     files=$(find "$snapshot/module" -name '*.swift' | sort)
     echo "== building $target (with Sources/$module)"
     local c_flags=()
-    if [ "$module" = WebSocketCodec ]; then c_flags=(-I "$c_module/include" "$c_object"); fi
+    if [ "$module" = WebSocketCodec ] || [ "$module" = WebSocketCompression ]; then
+        c_flags=(-I "$c_module/include" "$c_object")
+    fi
     # shellcheck disable=SC2046,SC2086
-    if ! swiftc "${swift_flags[@]}" -module-name "Fuzz$target" $files $(support_of "$target") \
-        "$snapshot/FuzzTarget$target.swift" "${c_flags[@]}" -o "$out/bin/$target" \
+    if ! swiftc "${swift_flags[@]}" ${extra_flags[@]+"${extra_flags[@]}"} -module-name "Fuzz$target" $files \
+        $(support_of "$target") "$snapshot/FuzzTarget$target.swift" "${c_flags[@]}" -o "$out/bin/$target" \
         >"$out/logs/$target.build.log" 2>&1; then
         grep -E 'error' "$out/logs/$target.build.log" >&2 || cat "$out/logs/$target.build.log" >&2
         return 1

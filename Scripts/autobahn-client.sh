@@ -7,7 +7,10 @@
 #                        (default: swift run -c release --package-path Examples/PubSubServer autobahn-client)
 #   AUTOBAHN_AGENT       agent name (default swift-websocket-pubsub)
 #   AUTOBAHN_PORT        fuzzing server port (default 9001, or a free one if 9001 is taken)
-#   AUTOBAHN_CASES       JSON list of cases (default ["*"]); 12.* and 13.* (compression) are always excluded
+#   AUTOBAHN_CASES       JSON list of cases (default ["*"]); 12.* and 13.* (compression) are excluded
+#                        unless AUTOBAHN_DEFLATE=1
+#   AUTOBAHN_DEFLATE     1: run the client with --permessage-deflate, include 12.* and 13.*, and write
+#                        to reports/client-deflate/
 #   AUTOBAHN_SUMMARY     Markdown summary path (default reports/client/summary.md)
 #   STARTUP_TIMEOUT      seconds to wait for the fuzzing server to listen (default 60)
 #   RUN_TIMEOUT          seconds the client may take, including a `swift run` build check (default 420)
@@ -19,8 +22,17 @@ source Scripts/common.sh
 client_cmd=${AUTOBAHN_CLIENT_CMD:-swift run -c release --package-path Examples/PubSubServer autobahn-client}
 agent=${AUTOBAHN_AGENT:-swift-websocket-pubsub}
 cases=${AUTOBAHN_CASES:-'["*"]'}
-outdir="$(pwd)/reports/client"
-summary=${AUTOBAHN_SUMMARY:-reports/client/summary.md}
+deflate=${AUTOBAHN_DEFLATE:-0}
+report=client
+deflate_flag=()
+exclude='["12.*", "13.*"]'
+if [[ $deflate == 1 ]]; then
+    report=client-deflate
+    deflate_flag=(--permessage-deflate)
+    exclude='[]'
+fi
+outdir="$(pwd)/reports/$report"
+summary=${AUTOBAHN_SUMMARY:-reports/$report/summary.md}
 startup_timeout=${STARTUP_TIMEOUT:-60}
 run_timeout=${RUN_TIMEOUT:-420}
 
@@ -44,7 +56,7 @@ cat >"$work/spec.json" <<JSON
   "options": {"failByDrop": false},
   "outdir": "$outdir",
   "cases": $cases,
-  "exclude-cases": ["12.*", "13.*"],
+  "exclude-cases": $exclude,
   "exclude-agent-cases": {}
 }
 JSON
@@ -60,7 +72,8 @@ echo "==> fuzzing server is listening (pid $fuzzer_pid)"
 echo "==> running client: $client_cmd --url ws://127.0.0.1:$port --agent $agent (at most ${run_timeout}s)"
 client_status=0
 start_group "$outdir/client.log" timeout -k 10 "$run_timeout" \
-    bash -c "exec $client_cmd \"\$@\"" autobahn-client --url "ws://127.0.0.1:$port" --agent "$agent"
+    bash -c "exec $client_cmd \"\$@\"" autobahn-client --url "ws://127.0.0.1:$port" --agent "$agent" \
+    ${deflate_flag[@]+"${deflate_flag[@]}"}
 wait "$started_pid" || client_status=$?
 
 echo "==> stopping fuzzing server"
@@ -72,7 +85,7 @@ if ((client_status != 0)); then
 fi
 
 summary_status=0
-python3 Scripts/autobahn_summary.py "$outdir" --markdown "$summary" --title "Autobahn: client role ($agent)" \
+python3 Scripts/autobahn_summary.py "$outdir" --markdown "$summary" --title "Autobahn: client role ($agent${deflate_flag[@]+, ${deflate_flag[*]}})" \
     || summary_status=$?
 [[ -f $summary ]] && echo "==> summary written to $summary"
 

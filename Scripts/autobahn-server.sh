@@ -6,7 +6,10 @@
 #   PUBSUB_SERVER_CMD   command that starts the server; `--host 127.0.0.1 --port N` is appended
 #                       (default: swift run -c release --package-path Examples/PubSubServer pubsub-server)
 #   AUTOBAHN_AGENT      agent name in the report (default swift-websocket-pubsub)
-#   AUTOBAHN_CASES      JSON list of cases (default ["*"]); 12.* and 13.* (compression) are always excluded
+#   AUTOBAHN_CASES      JSON list of cases (default ["*"]); 12.* and 13.* (compression) are excluded
+#                       unless AUTOBAHN_DEFLATE=1
+#   AUTOBAHN_DEFLATE    1: start the server with --permessage-deflate, include 12.* and 13.*, and write
+#                       to reports/server-deflate/
 #   AUTOBAHN_SUMMARY    Markdown summary path (default reports/server/summary.md)
 #   STARTUP_TIMEOUT     seconds to wait for `listening on` (default 180; includes a `swift run` build check)
 #   RUN_TIMEOUT         seconds the whole fuzzing run may take (default 360)
@@ -18,8 +21,17 @@ source Scripts/common.sh
 server_cmd=${PUBSUB_SERVER_CMD:-swift run -c release --package-path Examples/PubSubServer pubsub-server}
 agent=${AUTOBAHN_AGENT:-swift-websocket-pubsub}
 cases=${AUTOBAHN_CASES:-'["*"]'}
-outdir="$(pwd)/reports/server"
-summary=${AUTOBAHN_SUMMARY:-reports/server/summary.md}
+deflate=${AUTOBAHN_DEFLATE:-0}
+report=server
+deflate_flag=()
+exclude='["12.*", "13.*"]'
+if [[ $deflate == 1 ]]; then
+    report=server-deflate
+    deflate_flag=(--permessage-deflate)
+    exclude='[]'
+fi
+outdir="$(pwd)/reports/$report"
+summary=${AUTOBAHN_SUMMARY:-reports/$report/summary.md}
 startup_timeout=${STARTUP_TIMEOUT:-180}
 run_timeout=${RUN_TIMEOUT:-360}
 
@@ -33,7 +45,8 @@ trap 'stop_all_groups; rm -rf "$work"' EXIT
 port=$(free_port)
 echo "==> starting server: $server_cmd --host 127.0.0.1 --port $port"
 # `exec` keeps the server's pid the group's pid; "$@" carries the appended flags unsplit.
-start_group "$outdir/server.log" bash -c "exec $server_cmd \"\$@\"" pubsub-server --host 127.0.0.1 --port "$port"
+start_group "$outdir/server.log" bash -c "exec $server_cmd \"\$@\"" pubsub-server --host 127.0.0.1 --port "$port" \
+    ${deflate_flag[@]+"${deflate_flag[@]}"}
 server_pid=$started_pid
 wait_for_line "$outdir/server.log" "listening on" "$server_pid" "$startup_timeout"
 echo "==> server is listening on 127.0.0.1:$port (pid $server_pid)"
@@ -44,7 +57,7 @@ cat >"$work/spec.json" <<JSON
   "outdir": "$outdir",
   "servers": [{"agent": "$agent", "url": "ws://127.0.0.1:$port/echo"}],
   "cases": $cases,
-  "exclude-cases": ["12.*", "13.*"],
+  "exclude-cases": $exclude,
   "exclude-agent-cases": {}
 }
 JSON
@@ -69,7 +82,7 @@ if ((server_alive == 0)); then
 fi
 
 summary_status=0
-python3 Scripts/autobahn_summary.py "$outdir" --markdown "$summary" --title "Autobahn: server role ($agent)" \
+python3 Scripts/autobahn_summary.py "$outdir" --markdown "$summary" --title "Autobahn: server role ($agent${deflate_flag[@]+, ${deflate_flag[*]}})" \
     || summary_status=$?
 [[ -f $summary ]] && echo "==> summary written to $summary"
 

@@ -38,12 +38,13 @@ for host in "${hosts[@]}"; do
     esac
     package="Integrations/${host^}Host"
     var="PUBSUB_${host^^}_CMD"
-    if [[ -z ${!var:-} && ! -x $package/.build/debug/pubsub-$host ]]; then
-        echo "$host: $package/.build/debug/pubsub-$host is not built and $var is not set; build it with" >&2
+    built=${PUBSUB_SCRATCH:-$package/.build}/debug/pubsub-$host
+    if [[ -z ${!var:-} && ! -x $built ]]; then
+        echo "$host: $built is not built and $var is not set; build it with" >&2
         echo "  swift build --package-path $package --product pubsub-$host" >&2
         exit 1
     fi
-    require_cmd "$host" "$var" "$package/.build/debug/pubsub-$host" "$package" "pubsub-$host"
+    require_cmd "$host" "$var" "$built" "$package" "pubsub-$host"
     export PUBSUB_SERVER_CMD="${!var}" PUBSUB_HOST_KIND="$host"
     run_pytest "e2e-$host" "${E2E_TIMEOUT:-900}" Examples/PubSubServer/Tests/e2e "$@" || status=1
     run_pytest "slow-reader-$host" "${LOAD_TIMEOUT:-240}" Examples/PubSubServer/Tests/load \

@@ -6,6 +6,7 @@
 # Debug builds: these runs check behaviour, not speed.
 #
 # Usage: Scripts/hosts.sh [hummingbird] [vapor]   (default: both)
+# PUBSUB_SCRATCH: a scratch folder shared with other packages (CI's), instead of each package's .build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,11 +34,12 @@ for host in "${hosts[@]}"; do
             exit 2
             ;;
     esac
-    echo "==> $host: build (debug, with tests)"
-    swift build --build-tests --package-path "$package"
+    scratch=${PUBSUB_SCRATCH:-$package/.build}
+    echo "==> $host: build (debug, with tests, in $scratch)"
+    swift build --build-tests --package-path "$package" --scratch-path "$scratch"
     check_seed_app "$package"
     echo "==> $host: unit tests"
-    swift test --skip-build --package-path "$package"
+    swift test --skip-build --package-path "$package" --scratch-path "$scratch"
     echo "==> $host: end-to-end (pub/sub part) against pubsub-$host"
     Scripts/e2e-hosts.sh "$host"
 done

@@ -25,7 +25,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "autobahn-client",
-            dependencies: [.product(name: "WebSocketCodec", package: "swift-websocket-pubsub")],
+            dependencies: [
+                .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
+                .product(name: "WebSocketCompression", package: "swift-websocket-pubsub"),
+            ],
             path: "Sources/AutobahnClient"
         ),
     ],

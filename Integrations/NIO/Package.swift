@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
+                .product(name: "WebSocketCompression", package: "swift-websocket-pubsub"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),
             ]
         ),

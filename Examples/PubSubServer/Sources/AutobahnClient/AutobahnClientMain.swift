@@ -1,4 +1,5 @@
 import WebSocketCodec
+import WebSocketCompression
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +12,7 @@ import WebSocketCodec
 /// `autobahn-client`: runs every case of an Autobahn `fuzzingserver` through the library's client
 /// role (handshake, masking encoder, decoder, connection state machine), echoing what it receives.
 ///
-/// `autobahn-client --url ws://127.0.0.1:9001 --agent NAME`
+/// `autobahn-client --url ws://127.0.0.1:9001 --agent NAME [--permessage-deflate]`
 @main
 struct AutobahnClientMain {
     static func main() {
@@ -66,12 +67,15 @@ struct AutobahnClientMain {
         onEvent: (WSEvent, inout WSConnection) throws -> [UInt8]
     ) throws {
         let socket = try BlockingSocket(host: options.host, port: options.port)
-        let handshake = WSClientHandshake(host: "\(options.host):\(options.port)", target: path)
+        let deflate = options.permessageDeflate ? PermessageDeflateConfiguration.client : nil
+        let handshake = WSClientHandshake(
+            host: "\(options.host):\(options.port)", target: path, extensionOffers: deflate?.clientOffers ?? [])
         try socket.write(handshake.requestBytes)
 
         var readBuffer = [UInt8](repeating: 0, count: 256 * 1024)
         var parser = HTTP1ResponseHeadParser()
         var leftover: [UInt8] = []
+        var extensions: [any WSExtension] = []
         headLoop: while true {
             let count = try readBuffer.withUnsafeMutableBytes { try socket.read(into: $0) }
             guard count > 0 else { throw ClientError(message: "the server closed the connection during the handshake") }
@@ -80,7 +84,11 @@ struct AutobahnClientMain {
             case .needMoreData:
                 continue
             case .complete(let head, let consumed):
-                _ = try handshake.validate(head)
+                let agreement = try handshake.validate(head)
+                // A response RFC 7692 does not allow fails the connection (the thrown error closes it).
+                if let deflate, let parameters = try deflate.clientAgreement(from: agreement.extensions) {
+                    extensions = [PermessageDeflate(role: .client, parameters: parameters, configuration: deflate)]
+                }
                 leftover = Array(chunk.dropFirst(consumed))
                 break headLoop
             }
@@ -93,7 +101,8 @@ struct AutobahnClientMain {
                 maxFrameSize: 64 * 1024 * 1024,
                 maxFramesPerMessage: 1 << 20,
                 answersPings: false  // answered below, in event order
-            )
+            ),
+            extensions: extensions
         )
         var pending = leftover
         while true {
@@ -123,11 +132,16 @@ struct Options {
     var host = "127.0.0.1"
     var port = 9001
     var agent = "swift-websocket-pubsub"
+    var permessageDeflate = false
 
     static func parse(_ arguments: [String]) throws -> Options {
         var options = Options()
         var remaining = arguments[...]
         while let flag = remaining.popFirst() {
+            if flag == "--permessage-deflate" {  // offer RFC 7692 compression; without a value
+                options.permessageDeflate = true
+                continue
+            }
             guard let value = remaining.popFirst() else { throw ClientError(message: "\(flag) needs a value") }
             switch flag {
             case "--url":
@@ -142,7 +156,9 @@ struct Options {
                 options.agent = value
             default:
                 throw ClientError(
-                    message: "unknown flag \(flag); usage: autobahn-client --url ws://HOST:PORT --agent NAME")
+                    message:
+                        "unknown flag \(flag); usage: autobahn-client --url ws://HOST:PORT --agent NAME [--permessage-deflate]"
+                )
             }
         }
         return options

@@ -187,6 +187,7 @@ class RawWebSocket:
         protocols: list[str] | None = None,
         timeout: float = 10.0,
         host: str = "127.0.0.1",
+        extensions: str | None = None,
     ):
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.buffer = b""
@@ -201,6 +202,8 @@ class RawWebSocket:
         ]
         if protocols:
             lines.append("Sec-WebSocket-Protocol: " + ", ".join(protocols))
+        if extensions:
+            lines.append("Sec-WebSocket-Extensions: " + extensions)
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         head = self._read_until(b"\r\n\r\n", timeout)
         status_line, *header_lines = head.decode("latin-1").split("\r\n")

@@ -1,5 +1,6 @@
 import NIOCore
 import WebSocketCodec
+import WebSocketCompression
 import WebSocketPubSub
 
 /// One TCP connection: an HTTP request head, then either a plain HTTP exchange (`/events`,
@@ -289,11 +290,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func upgrade(_ head: HTTP1RequestHead) {
         let handshake = app.handshake.respond(to: head)
-        guard case .accept(let response, let subprotocol, _) = handshake else {
+        guard case .accept(let response, let subprotocol, let extensions) = handshake else {
             writeAndClose(ByteBuffer(bytes: handshake.response))
             return
         }
-        let accepted = Acceptance(response: response, subprotocol: subprotocol)
+        let accepted = Acceptance(response: response, subprotocol: subprotocol, extensions: extensions)
         phase = .waiting
         switch endpoint {
         case .echo:
@@ -307,6 +308,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private struct Acceptance: Sendable {
         var response: [UInt8]
         var subprotocol: String?
+        /// The extensions the negotiator accepted: permessage-deflate or nothing.
+        var extensions: [WSExtensionOffer]
     }
 
     /// `$connect` in two steps around the 101: the authorizer decides first (a refusal is answered
@@ -369,7 +372,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 // Pongs are written in event order, so that a pong answering a ping sent inside a
                 // fragmented message precedes that message's echo.
                 answersPings: false
-            )
+            ),
+            // The limit above then bounds the decompressed size: inflating stops past it (1009).
+            extensions: app.configuration.permessageDeflate.map { deflate in
+                accepted.extensions.compactMap {
+                    try? PermessageDeflate(role: .server, agreedElement: $0, configuration: deflate)
+                }
+            } ?? []
         )
         phase = .webSocket
         var response = context.channel.allocator.buffer(capacity: accepted.response.count)

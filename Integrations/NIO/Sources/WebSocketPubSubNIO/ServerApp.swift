@@ -1,4 +1,5 @@
 import WebSocketCodec
+import WebSocketCompression
 import WebSocketPubSub
 
 /// What every connection handler shares: the configuration, the pub/sub core and the channel registry.
@@ -69,10 +70,12 @@ public struct ServerApp: Sendable {
             unheldRecipients: unheldRecipients
         )
         self.publisher = publisher(hub)
+        let declineAll: @Sendable ([WSExtensionOffer]) -> [WSExtensionOffer] = { _ in [] }
         self.handshake = WSServerHandshake(
             configuration: .init(
                 subprotocols: configuration.subprotocols,
-                originPolicy: configuration.allowedOrigins.map { .allowList($0) } ?? .allowAll
+                originPolicy: configuration.allowedOrigins.map { .allowList($0) } ?? .allowAll,
+                extensionNegotiator: configuration.permessageDeflate?.serverNegotiator ?? declineAll
             )
         )
     }

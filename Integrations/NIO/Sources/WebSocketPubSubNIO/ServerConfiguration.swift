@@ -1,3 +1,4 @@
+import WebSocketCompression
 import WebSocketPubSub
 
 /// Every knob of the example server, with the defaults the contract in `DESIGN.md` asks for.
@@ -53,6 +54,10 @@ public struct ServerConfiguration: Sendable {
     /// pub/sub endpoint). Off by default: a host opts in; the example server turns it on. With
     /// ``allowedOrigins`` set, list the server's own origin too, or the page cannot connect.
     public var servesDemoPage = false
+    /// permessage-deflate (RFC 7692) settings when `--permessage-deflate` is given, `nil` to
+    /// decline every offer (the default, as in Socket.IO, Phoenix and uWS). Message limits apply
+    /// to the decompressed size.
+    public var permessageDeflate: PermessageDeflateConfiguration? = nil
 
     /// The defaults of `DESIGN.md`.
     public init() {}
@@ -78,6 +83,10 @@ extension ServerConfiguration {
         var remaining = arguments[...]
         while let flag = remaining.popFirst() {
             if flag == "--help" || flag == "-h" { throw UsageError(message: usage) }
+            if flag == "--permessage-deflate" {  // the one flag without a value
+                configuration.permessageDeflate = PermessageDeflateConfiguration()
+                continue
+            }
             guard let value = remaining.popFirst() else { throw UsageError(message: "\(flag) needs a value\n\(usage)") }
             func integer(min: Int = 1) throws(UsageError) -> Int {
                 guard let number = Int(value), number >= min else {
@@ -129,7 +138,7 @@ extension ServerConfiguration {
             "[--max-event-body-bytes 1048576] [--max-pending-outbound-bytes 4194304]",
             "[--max-connections N] [--max-connections-per-address N]",
             "[--ping-interval 30] [--ping-timeout 10] [--close-timeout 3]",
-            "[--allowed-origin ORIGIN]... [--demo-page on|off]",
+            "[--allowed-origin ORIGIN]... [--demo-page on|off] [--permessage-deflate]",
         ]
         return "usage: \(program) " + lines.joined(separator: "\n" + indent)
     }
