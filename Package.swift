@@ -35,7 +35,7 @@ let package = Package(
         // checks that each guide shows them as written here.
         .testTarget(
             name: "DocumentationSnippets",
-            dependencies: ["WebSocketCodec", "WebSocketPubSub", "WebSocketPubSubTesting"]
+            dependencies: ["WebSocketCodec", "WebSocketCompression", "WebSocketPubSub", "WebSocketPubSubTesting"]
         ),
     ],
     swiftLanguageModes: [.v6]

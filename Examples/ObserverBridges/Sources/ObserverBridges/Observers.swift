@@ -8,7 +8,8 @@ struct LoggingObserver: PubSubObserver {
     func observe(_ event: PubSubEvent) {
         switch event {
         case .routeFailed(let id, let route, let reason):
-            logger.notice("route failed", metadata: ["connection": "\(id)", "route": "\(route ?? "-")", "reason": "\(reason)"])
+            logger.notice(
+                "route failed", metadata: ["connection": "\(id)", "route": "\(route ?? "-")", "reason": "\(reason)"])
         case .deliveryFailed(let id, let reason):
             logger.warning("delivery given up", metadata: ["connection": "\(id)", "reason": "\(reason)"])
         case .eventDeadLettered(let entity, let reason):
@@ -60,12 +61,15 @@ struct CombinedObserver: PubSubObserver {
 }
 
 /// Transports.md: one observer instance for every component that reports events.
-func wireObservers(connections: any ConnectionStore, subscriptions: any SubscriptionStore, transport: any ConnectionSender)
+func wireObservers(
+    connections: any ConnectionStore, subscriptions: any SubscriptionStore, transport: any ConnectionSender
+)
     -> (PubSubGateway, Notifier, IdleConnectionSweeper)
 {
     let observer = CombinedObserver(observers: [LoggingObserver(logger: Logger(label: "pubsub")), MetricsObserver()])
     let gateway = PubSubGateway(connections: connections, subscriptions: subscriptions, observer: observer)
-    let notifier = Notifier(connections: connections, subscriptions: subscriptions, sender: transport, observer: observer)
+    let notifier = Notifier(
+        connections: connections, subscriptions: subscriptions, sender: transport, observer: observer)
     let sweeper = IdleConnectionSweeper(
         connections: connections, subscriptions: subscriptions, timeToLive: .seconds(600), observer: observer)
     return (gateway, notifier, sweeper)
