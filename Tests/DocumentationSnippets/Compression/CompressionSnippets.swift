@@ -6,7 +6,9 @@ func negotiateDeflate(head: HTTP1RequestHead, limits: WSConfiguration) throws ->
     let deflate = PermessageDeflateConfiguration()  // windows 15, server_no_context_takeover, 256-byte minimum
     let handshake = WSServerHandshake(configuration: .init(extensionNegotiator: deflate.serverNegotiator))
     guard case .accept(let response, _, let extensions) = handshake.respond(to: head) else { return nil }
-    let negotiated = try extensions.map { try PermessageDeflate(role: .server, agreedElement: $0, configuration: deflate) }
+    let negotiated = try extensions.map {
+        try PermessageDeflate(role: .server, agreedElement: $0, configuration: deflate)
+    }
     var connection = WSConnection(role: .server, configuration: limits, extensions: negotiated)
     _ = (response, try connection.sendPing())
     return connection
