@@ -42,6 +42,11 @@ public struct OutboundMessage: Hashable, Sendable {
     public var bytes: [UInt8]
     /// Text or binary.
     public var kind: Kind
+    /// The payload compressed once for every receiver that negotiated permessage-deflate without
+    /// context takeover (RFC 7692 §7.2.1), or `nil` to send it as it is. ``SessionHub`` sets it, once
+    /// per publish, when it has a ``BroadcastCompressor`` and a recipient's transport
+    /// ``SessionTransport/acceptsCompressedPayloads``; the core itself never compresses.
+    public var compressedPayload: [UInt8]?
 
     /// Wraps a serialized payload.
     public init(bytes: [UInt8], kind: Kind = .text) {

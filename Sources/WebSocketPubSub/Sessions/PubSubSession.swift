@@ -27,11 +27,14 @@ public final class PubSubSession: Sendable {
 
     private let transport: any SessionTransport
     private let hub: SessionHub
+    /// Whether the transport takes ``OutboundMessage/compressedPayload``; read once, at open.
+    let acceptsCompressedPayloads: Bool
     private let state: StoreLock<SessionState>
 
     init(connection: Connection, transport: any SessionTransport, hub: SessionHub, openedAt: Duration) {
         self.connection = connection
         self.transport = transport
+        self.acceptsCompressedPayloads = transport.acceptsCompressedPayloads
         self.hub = hub
         self.state = StoreLock(SessionState(openedAt: openedAt))
     }

@@ -29,6 +29,9 @@ public final class SessionHub: ImmediateConnectionSender, Sendable {
     public let configuration: SessionConfiguration
     /// What ``enqueue(_:to:)`` reports for a recipient no session here holds.
     public let unheldRecipients: UnheldRecipientPolicy
+    /// Compresses each published message once for the sessions whose transports take compressed
+    /// payloads; `nil` sends every message as it is.
+    public let broadcastCompressor: (any BroadcastCompressor)?
 
     let clock: ElapsedClock
     private let state = StoreLock(State())
@@ -40,16 +43,20 @@ public final class SessionHub: ImmediateConnectionSender, Sendable {
     ///   - configuration: The sessions' limits and timings.
     ///   - unheldRecipients: ``UnheldRecipientPolicy/gone`` for a single process (the default),
     ///     ``UnheldRecipientPolicy/heldElsewhere`` for a node of a cluster over shared stores.
+    ///   - broadcastCompressor: Compresses each published message once for the connections that
+    ///     negotiated permessage-deflate without context takeover; `nil` by default.
     ///   - clock: The clock the activity interval is measured on; tests pass a manual clock.
     public init(
         gateway: PubSubGateway,
         configuration: SessionConfiguration = SessionConfiguration(),
         unheldRecipients: UnheldRecipientPolicy = .gone,
+        broadcastCompressor: (any BroadcastCompressor)? = nil,
         clock: some Clock<Duration> = ContinuousClock()
     ) {
         self.gateway = gateway
         self.configuration = configuration
         self.unheldRecipients = unheldRecipients
+        self.broadcastCompressor = broadcastCompressor
         self.clock = ElapsedClock(clock)
     }
 
@@ -158,6 +165,13 @@ public final class SessionHub: ImmediateConnectionSender, Sendable {
     ///   acquisition per recipient; no allocation per recipient unless it fails.
     public func enqueue(_ message: OutboundMessage, to recipients: [ConnectionID]) -> [SendFailure] {
         let sessions = state.withLock { state in recipients.map { state.sessions[$0] } }
+        var message = message
+        if let broadcastCompressor, message.compressedPayload == nil,
+            sessions.contains(where: { $0?.acceptsCompressedPayloads == true })
+        {
+            // Once for every recipient: the same compressed bytes go to each that takes them.
+            message.compressedPayload = broadcastCompressor.compressedPayload(message.bytes)
+        }
         let unheld: SendFailure.Reason = unheldRecipients == .gone ? .gone : .heldElsewhere
         var failures: [SendFailure] = []
         for (id, session) in zip(recipients, sessions) {

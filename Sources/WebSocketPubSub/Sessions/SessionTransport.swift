@@ -21,4 +21,15 @@ public protocol SessionTransport: Sendable {
 
     /// Starts closing the connection with a WebSocket close code and reason.
     func close(code: UInt16, reason: String) async
+
+    /// Whether this connection takes ``OutboundMessage/compressedPayload`` (it negotiated
+    /// permessage-deflate without server context takeover, with a window the hub's
+    /// ``BroadcastCompressor`` fits): the hub then compresses each published message once for all
+    /// such connections. `false` by default.
+    var acceptsCompressedPayloads: Bool { get }
+}
+
+extension SessionTransport {
+    /// `false`: messages are written as they are.
+    public var acceptsCompressedPayloads: Bool { false }
 }

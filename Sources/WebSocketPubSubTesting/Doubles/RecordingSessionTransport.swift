@@ -36,8 +36,14 @@ public final class RecordingSessionTransport: SessionTransport {
 
     private let state = StoreLock(State())
 
+    /// Whether this transport takes ``OutboundMessage/compressedPayload`` (as a connection that
+    /// negotiated permessage-deflate without context takeover does).
+    public let acceptsCompressedPayloads: Bool
+
     /// A transport that takes every write at once.
-    public init() {}
+    public init(acceptsCompressedPayloads: Bool = false) {
+        self.acceptsCompressedPayloads = acceptsCompressedPayloads
+    }
 
     // MARK: - SessionTransport
 

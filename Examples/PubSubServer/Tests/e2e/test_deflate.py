@@ -3,12 +3,13 @@ accepts it on both endpoints, and the message limit applies to the decompressed 
 
 from __future__ import annotations
 
+import json
 import zlib
 
 import pytest
 
 from conftest import _start
-from support import OP_BINARY, OP_TEXT, RawWebSocket
+from support import OP_BINARY, OP_TEXT, RawWebSocket, publish
 
 # What Chromium offers.
 CHROMIUM_OFFER = "permessage-deflate; client_max_window_bits"
@@ -69,3 +70,29 @@ def test_limit_applies_to_the_decompressed_size(deflate_server):
     client.send_frame(OP_BINARY, bomb, rsv=4)
     code, _ = client.expect_close()
     assert code == 1009
+
+
+def test_a_publish_is_compressed_for_deflate_subscribers_and_plain_for_the_others(deflate_server):
+    """The hub compresses a published message once; deflate subscribers get it with RSV1, the others
+    get the same envelope uncompressed."""
+    entity = "deflate-fanout"
+    compressed_clients = [
+        RawWebSocket(deflate_server.port, "/", protocols=["websocket"], extensions=CHROMIUM_OFFER) for _ in range(3)
+    ]
+    plain = RawWebSocket(deflate_server.port, "/", protocols=["websocket"])
+    for client in [*compressed_clients, plain]:
+        assert client.subscribe(entity) == {"status": "subscribed", "entityId": entity}
+    message = {"prices": list(range(400))}
+    report = publish(deflate_server.port, entity, message)
+    assert report["delivered"] == 4
+    # The envelope embeds the message byte for byte as it was posted.
+    expected = b'{"entityId":"deflate-fanout","message":' + json.dumps(message).encode() + b"}"
+    for client in compressed_clients:
+        fin, rsv, opcode, payload = client.recv_frame()
+        assert (fin, rsv, opcode) == (True, 4, OP_TEXT)
+        assert len(payload) < len(expected)
+        assert inflate(payload) == expected
+        client.close_cleanly()
+    fin, rsv, opcode, payload = plain.recv_frame()
+    assert (fin, rsv, opcode, payload) == (True, 0, OP_TEXT, expected)
+    plain.close_cleanly()

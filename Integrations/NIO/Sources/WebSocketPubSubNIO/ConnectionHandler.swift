@@ -58,6 +58,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var submittedInbound = 0
     /// The socket ended before the session existed: tell it as soon as it does.
     private var endedBeforeSession = false
+    /// Whether published messages go out as the hub's shared compressed payload (RSV1).
+    private var takesCompressedPayloads = false
     private var readPending = false
 
     private var headTimer: Scheduled<Void>?
@@ -324,6 +326,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let request = ConnectRequest(
             id: id, remoteAddress: remoteAddress, subprotocol: accepted.subprotocol, path: head.target,
             headers: head.headers.map { (name: $0.name, value: $0.value) })
+        let takesCompressedPayloads = Self.takesSharedCompression(accepted.extensions, app.configuration)
+        self.takesCompressedPayloads = takesCompressedPayloads
         Task {
             let authorized: AuthorizedConnection
             switch await app.hub.authorize(request) {
@@ -337,9 +341,25 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             let opened = (try? await loop.submit { loopBound.value.openWebSocket(accepted) }.get()) ?? false
             guard opened else { return }
-            let transport = NIOSessionTransport(loop: loop, handler: loopBound)
+            let transport = NIOSessionTransport(
+                loop: loop, handler: loopBound, acceptsCompressedPayloads: takesCompressedPayloads)
             guard let session = await app.hub.open(authorized, transport: transport) else { return }
             loop.execute { loopBound.value.attach(session) }
+        }
+    }
+
+    /// Whether the agreed permessage-deflate lets this connection take the hub's compressed payloads:
+    /// the server compresses without context, with a window no larger than the one agreed.
+    private static func takesSharedCompression(_ agreed: [WSExtensionOffer], _ configuration: ServerConfiguration)
+        -> Bool
+    {
+        guard let deflate = configuration.permessageDeflate else { return false }
+        return agreed.contains { element in
+            guard let parameters = try? PermessageDeflateParameters(parsing: element, isResponse: true) else {
+                return false
+            }
+            return parameters.serverNoContextTakeover
+                && parameters.effectiveServerWindowBits >= deflate.serverMaxWindowBits
         }
     }
 
@@ -531,10 +551,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let promise = context.eventLoop.makePromise(of: Void.self)
         for (index, message) in messages.enumerated() {
             let opcode: WSOpcode = message.kind == .text ? .text : .binary
-            let header = WSFrameEncoder.serverHeaderBytes(opcode: opcode, payloadLength: message.bytes.count)
-            var buffer = context.channel.allocator.buffer(capacity: header.count + message.bytes.count)
+            // The hub compressed it once for every connection like this one (RFC 7692 §7.2.1).
+            let compressed = takesCompressedPayloads ? message.compressedPayload : nil
+            let payload = compressed ?? message.bytes
+            let header = WSFrameEncoder.serverHeaderBytes(
+                opcode: opcode, payloadLength: payload.count, reservedBits: compressed == nil ? [] : .rsv1)
+            var buffer = context.channel.allocator.buffer(capacity: header.count + payload.count)
             buffer.writeBytes(header)
-            buffer.writeBytes(message.bytes)
+            buffer.writeBytes(payload)
             context.write(wrapOutboundOut(buffer), promise: index == messages.count - 1 ? promise : nil)
         }
         context.flush()

@@ -13,6 +13,9 @@ struct NIOSessionTransport: SessionTransport {
 
     let loop: any EventLoop
     let handler: NIOLoopBound<ConnectionHandler>
+    /// The connection negotiated permessage-deflate without server context takeover, with a window
+    /// the hub's shared compressor fits: it is sent the hub's compressed payloads.
+    let acceptsCompressedPayloads: Bool
 
     func write(_ messages: [OutboundMessage]) async throws {
         let (handler, loop) = (self.handler, self.loop)

@@ -67,7 +67,10 @@ public struct ServerApp: Sendable {
                 slowConsumerPolicy: configuration.slowConsumerPolicy,
                 maxQueuedInboundMessages: configuration.maxQueuedInboundMessages * 2
             ),
-            unheldRecipients: unheldRecipients
+            unheldRecipients: unheldRecipients,
+            // With --permessage-deflate, a published message is compressed once for every
+            // connection that negotiated it (the server asks for no context takeover).
+            broadcastCompressor: configuration.permessageDeflate.map(SharedDeflateCompressor.init)
         )
         self.publisher = publisher(hub)
         let declineAll: @Sendable ([WSExtensionOffer]) -> [WSExtensionOffer] = { _ in [] }
