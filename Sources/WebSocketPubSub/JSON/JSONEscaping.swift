@@ -50,7 +50,10 @@ public enum JSONEscaping {
 
     /// The JSON object `{"k1":"v1","k2":"v2",…}` with every key and value a string.
     static func object(_ members: KeyValuePairs<String, String>) -> [UInt8] {
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        var bytes: [UInt8] = []
+        // Room for the members unescaped and their punctuation: one allocation for the usual reply.
+        bytes.reserveCapacity(members.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        bytes.append(UInt8(ascii: "{"))
         for (position, member) in members.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
             appendQuoted(member.key, to: &bytes)
