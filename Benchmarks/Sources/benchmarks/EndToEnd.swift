@@ -349,6 +349,7 @@ final class WebSocketClientHandler: ChannelInboundHandler {
     private var phase = Phase.handshaking
     private var buffer = ByteBuffer()
     private var subscribeSettled = false
+    private var pings: [[UInt8]] = []
 
     init(port: Int, entity: String, collector: EndToEnd.Collector, subscribed: EventLoopPromise<Void>) {
         self.port = port
@@ -400,6 +401,10 @@ final class WebSocketClientHandler: ChannelInboundHandler {
                 if let seq = Self.sequenceNumber(in: payload) { collector.received(seq: seq, at: time) }
             }
         }
+        for ping in pings {
+            context.writeAndFlush(wrapOutboundOut(maskedPong(ping, allocator: context.channel.allocator)), promise: nil)
+        }
+        pings.removeAll()
         if buffer.readableBytes == 0 {
             buffer.clear()
         } else {
@@ -441,7 +446,9 @@ final class WebSocketClientHandler: ChannelInboundHandler {
         subscribed.completeWith(result)
     }
 
-    /// The payload of the next complete final text frame; other frames (pings) are skipped.
+    /// The payload of the next complete final text frame; other frames are skipped, but a ping's
+    /// payload is kept for its pong (the server closes a connection that leaves its pings unanswered,
+    /// which 10,000 clients connecting for longer than its ping interval plus timeout would).
     private func nextFrame() -> ByteBuffer? {
         while true {
             guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
@@ -462,7 +469,17 @@ final class WebSocketClientHandler: ChannelInboundHandler {
             buffer.moveReaderIndex(forwardBy: headerLength)
             let payload = buffer.readSlice(length: length)!
             if first == 0x81 { return payload }
+            if first == 0x89 { pings.append(Array(payload.readableBytesView)) }
         }
+    }
+
+    /// A masked control frame (a pong) carrying `payload`, at most 125 bytes.
+    private func maskedPong(_ payload: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {
+        let key: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+        var frame = allocator.buffer(capacity: payload.count + 6)
+        frame.writeBytes([0x8A, 0x80 | UInt8(min(payload.count, 125))] + key)
+        frame.writeBytes(payload.prefix(125).enumerated().map { $0.element ^ key[$0.offset & 3] })
+        return frame
     }
 
     private func maskedTextFrame(_ payload: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {
