@@ -3,7 +3,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// e2e.fanout.1k: the example server over loopback, 1,000 subscribed WebSocket clients, 100 publishes.
+/// e2e.fanout.1k and .10k: the example server over loopback, 1,000 (10,000) subscribed WebSocket
+/// clients in this process, the server in another; and the server's RSS per subscribed connection.
 ///
 /// The server runs as a subprocess on a free port. The clients are plain NIO channels with a hand-rolled
 /// minimal client (handshake request, one masked `subscribe` frame, a parser for unmasked server
@@ -13,32 +14,64 @@ import NIOPosix
 /// publishes over that run's wall time (connection set-up for each POST included); latency is
 /// from writing the POST to a client reading its message.
 enum EndToEnd {
-    static let clientCount = 1_000
-    static let publishesPerRun = 100
-    static let runs = 5
     static let entity = "e2e-fanout"
+
+    /// One size of the case: how many clients, and how many publishes per run (5 runs).
+    struct Size: Sendable {
+        var clients: Int
+        var publishesPerRun: Int
+        var runs = 5
+    }
+
+    static let small = Size(clients: 1_000, publishesPerRun: 100)
+    // 10,000 deliveries per publish: 20 publishes per run keep a run near the 1k case's length.
+    static let large = Size(clients: 10_000, publishesPerRun: 20)
 
     static var all: [Case] {
         [
             Case(name: "e2e.fanout.1k", unit: "deliveries/s", target: nil) {
-                (try await Shared.instance.results()?.rate, nil)
+                (try await Shared.small.results()?.rate, nil)
             },
             Case(name: "e2e.fanout.1k.p99", unit: "ms", target: .atMost(20)) {
-                (try await Shared.instance.results()?.p99, nil)
+                (try await Shared.small.results()?.p99, nil)
+            },
+            Case(name: "e2e.server_rss.per_connection.1k", unit: "bytes", target: .atMost(8_192)) {
+                (try await Shared.small.results()?.rssPerConnection, nil)
+            },
+            Case(name: "e2e.fanout.10k", unit: "deliveries/s", target: nil) {
+                (try await Shared.large.results()?.rate, nil)
+            },
+            Case(name: "e2e.fanout.10k.p99", unit: "ms", target: .atMost(50)) {
+                (try await Shared.large.results()?.p99, nil)
             },
         ]
     }
 
-    /// Both lines come from one session against the server.
-    actor Shared {
-        static let instance = Shared()
-        private var done = false
-        private var cached: (rate: Double, p99: Double)?
+    /// What one session against the server measured.
+    struct Results: Sendable {
+        var rate: Double
+        var p99: Double
+        /// Growth of the server's resident set from before the first client connected to when all
+        /// were subscribed, per client.
+        var rssPerConnection: Double
+    }
 
-        func results() async throws -> (rate: Double, p99: Double)? {
+    /// A size's lines come from one session against the server.
+    actor Shared {
+        static let small = Shared(size: EndToEnd.small)
+        static let large = Shared(size: EndToEnd.large)
+        let size: Size
+        private var done = false
+        private var cached: Results?
+
+        init(size: Size) {
+            self.size = size
+        }
+
+        func results() async throws -> Results? {
             if done { return cached }
             done = true
-            cached = try await EndToEnd.measure()
+            cached = try await EndToEnd.measure(size)
             return cached
         }
     }
@@ -53,7 +86,7 @@ enum EndToEnd {
         return root.appendingPathComponent("Examples/PubSubServer/.build/release/pubsub-server").path
     }
 
-    static func measure() async throws -> (rate: Double, p99: Double)? {
+    static func measure(_ size: Size) async throws -> Results? {
         let binary = serverBinary
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             note(
@@ -61,38 +94,42 @@ enum EndToEnd {
                     + "`swift build -c release --package-path Examples/PubSubServer` to run the e2e case")
             return nil
         }
+        raiseOpenFileLimit()
         let server = try ServerProcess(binary: binary)
         defer { server.stop() }
         let port = try await server.waitUntilListening()
+        let rssBefore = server.residentBytes()
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let collector = Collector(expected: clientCount)
+        let collector = Collector(expected: size.clients)
         var clients: [any Channel] = []
         do {
-            clients = try await connectClients(to: port, group: group, collector: collector)
+            clients = try await connectClients(size.clients, to: port, group: group, collector: collector)
+            let rssPerConnection = Double(server.residentBytes() - rssBefore) / Double(size.clients)
             // Warm-up: 10 publishes, not counted.
             for seq in 0..<10 {
-                try await publish(seq: seq, port: port, group: group, collector: collector)
+                try await publish(seq: seq, clients: size.clients, port: port, group: group, collector: collector)
             }
             var rates: [Double] = []
             var p99s: [Double] = []
-            for run in 0..<runs {
+            for run in 0..<size.runs {
                 collector.resetLatencies()
                 let start = now()
-                for index in 0..<publishesPerRun {
+                for index in 0..<size.publishesPerRun {
                     try await publish(
-                        seq: 1_000 + run * publishesPerRun + index, port: port, group: group, collector: collector)
+                        seq: 1_000 + run * size.publishesPerRun + index, clients: size.clients, port: port,
+                        group: group, collector: collector)
                 }
                 let elapsed = now() - start
                 let latencies = collector.resetLatencies().sorted()
-                precondition(latencies.count == clientCount * publishesPerRun, "deliveries missing")
+                precondition(latencies.count == size.clients * size.publishesPerRun, "deliveries missing")
                 rates.append(Double(latencies.count) / elapsed)
                 let rank = Int((0.99 * Double(latencies.count)).rounded(.up)) - 1
                 p99s.append(latencies[max(0, rank)] * 1_000)
             }
             for client in clients { client.close(promise: nil) }
             try await group.shutdownGracefully()
-            return (median(rates), median(p99s))
+            return Results(rate: median(rates), p99: median(p99s), rssPerConnection: rssPerConnection)
         } catch {
             for client in clients { client.close(promise: nil) }
             try? await group.shutdownGracefully()
@@ -101,9 +138,9 @@ enum EndToEnd {
     }
 
     /// Connects the clients in batches of 100 and waits until each is subscribed.
-    static func connectClients(to port: Int, group: MultiThreadedEventLoopGroup, collector: Collector)
-        async throws -> [any Channel]
-    {
+    static func connectClients(
+        _ clientCount: Int, to port: Int, group: MultiThreadedEventLoopGroup, collector: Collector
+    ) async throws -> [any Channel] {
         var channels: [any Channel] = []
         for batchStart in stride(from: 0, to: clientCount, by: 100) {
             var pending: [(EventLoopFuture<any Channel>, EventLoopFuture<Void>)] = []
@@ -131,7 +168,9 @@ enum EndToEnd {
     }
 
     /// One `POST /events`, waiting for the response and for every delivery.
-    static func publish(seq: Int, port: Int, group: MultiThreadedEventLoopGroup, collector: Collector) async throws {
+    static func publish(
+        seq: Int, clients clientCount: Int, port: Int, group: MultiThreadedEventLoopGroup, collector: Collector
+    ) async throws {
         let response = group.next().makePromise(of: String.self)
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -164,6 +203,15 @@ enum EndToEnd {
                 "seq \(seq): response after \(String(format: "%.2f", (responded - sentAt) * 1000)) ms, all delivered after \(String(format: "%.2f", (now() - sentAt) * 1000)) ms"
             )
         }
+    }
+
+    /// Raises this process's soft limit on open files to its hard limit: 10,000 clients need
+    /// 10,000 descriptors here, and the server, started after, inherits it.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     enum EndToEndError: Error, CustomStringConvertible {
@@ -266,6 +314,15 @@ enum EndToEnd {
         }
 
         /// SIGTERM, then SIGKILL if it has not exited within 6 s.
+        /// The server's resident set (`VmRSS` in `/proc/<pid>/status`), in bytes; 0 where unreadable.
+        func residentBytes() -> Int {
+            let status =
+                (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            return kilobytes * 1_024
+        }
+
         func stop() {
             if process.isRunning {
                 process.terminate()
@@ -292,6 +349,7 @@ final class WebSocketClientHandler: ChannelInboundHandler {
     private var phase = Phase.handshaking
     private var buffer = ByteBuffer()
     private var subscribeSettled = false
+    private var pings: [[UInt8]] = []
 
     init(port: Int, entity: String, collector: EndToEnd.Collector, subscribed: EventLoopPromise<Void>) {
         self.port = port
@@ -343,6 +401,10 @@ final class WebSocketClientHandler: ChannelInboundHandler {
                 if let seq = Self.sequenceNumber(in: payload) { collector.received(seq: seq, at: time) }
             }
         }
+        for ping in pings {
+            context.writeAndFlush(wrapOutboundOut(maskedPong(ping, allocator: context.channel.allocator)), promise: nil)
+        }
+        pings.removeAll()
         if buffer.readableBytes == 0 {
             buffer.clear()
         } else {
@@ -384,7 +446,9 @@ final class WebSocketClientHandler: ChannelInboundHandler {
         subscribed.completeWith(result)
     }
 
-    /// The payload of the next complete final text frame; other frames (pings) are skipped.
+    /// The payload of the next complete final text frame; other frames are skipped, but a ping's
+    /// payload is kept for its pong (the server closes a connection that leaves its pings unanswered,
+    /// which 10,000 clients connecting for longer than its ping interval plus timeout would).
     private func nextFrame() -> ByteBuffer? {
         while true {
             guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
@@ -405,7 +469,17 @@ final class WebSocketClientHandler: ChannelInboundHandler {
             buffer.moveReaderIndex(forwardBy: headerLength)
             let payload = buffer.readSlice(length: length)!
             if first == 0x81 { return payload }
+            if first == 0x89 { pings.append(Array(payload.readableBytesView)) }
         }
+    }
+
+    /// A masked control frame (a pong) carrying `payload`, at most 125 bytes.
+    private func maskedPong(_ payload: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {
+        let key: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+        var frame = allocator.buffer(capacity: payload.count + 6)
+        frame.writeBytes([0x8A, 0x80 | UInt8(min(payload.count, 125))] + key)
+        frame.writeBytes(payload.prefix(125).enumerated().map { $0.element ^ key[$0.offset & 3] })
+        return frame
     }
 
     private func maskedTextFrame(_ payload: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {

@@ -26,6 +26,12 @@ public struct ConnectionID: Hashable, Sendable, Comparable, CustomStringConverti
 
     private let storage: Storage
 
+    /// The 128 bits of an id in the generated form, most significant first; `nil` for any other text.
+    var generatedBits: (high: UInt64, low: UInt64)? {
+        if case .generated(let high, let low) = storage { return (high, low) }
+        return nil
+    }
+
     /// The identifier's text.
     public var rawValue: String {
         switch storage {

@@ -83,8 +83,16 @@ public final class PubSubSession: Sendable {
 
     /// Queues a received text message and returns once it has been handled and its reply queued.
     ///
-    /// For hosts with a sequential read loop: awaiting each message is their backpressure.
+    /// For hosts with a sequential read loop: awaiting each message is their backpressure. When no
+    /// earlier message waits, the message is handled in the caller's task, without a task of its
+    /// own, and when no write is in progress its reply is written from that task too: `handle` then
+    /// returns once the transport has taken the reply, so a transport that waits for its peer pauses
+    /// this connection's reads (and only them) meanwhile.
     public func handle(text: some Collection<UInt8>) async {
+        if state.withLock({ $0.claimInline() }) {
+            await handleClaimed(.text(Array(text)))
+            return
+        }
         await withCheckedContinuation { continuation in
             submit(.text(Array(text)), completion: .continuation(continuation))
         }
@@ -97,6 +105,10 @@ public final class PubSubSession: Sendable {
 
     /// Queues a received binary message and returns once it has been answered.
     public func handleBinary() async {
+        if state.withLock({ $0.claimInline() }) {
+            await handleClaimed(.binary)
+            return
+        }
         await withCheckedContinuation { continuation in
             submit(.binary, completion: .continuation(continuation))
         }
@@ -124,14 +136,7 @@ public final class PubSubSession: Sendable {
         while true {
             switch state.withLock({ $0.nextInbound() }) {
             case .handle(let message):
-                await markActiveIfDue()
-                let reply: OutboundMessage?
-                switch message.payload {
-                case .text(let bytes): reply = await hub.gateway.handle(text: bytes, from: connection)
-                case .binary: reply = hub.gateway.binaryReply(to: id)
-                }
-                // A reply that does not fit has already met the slow-consumer policy.
-                if let reply { _ = enqueue(reply) }
+                _ = await process(message.payload)
                 message.completion.resume()
             case .disconnect:
                 await hub.gateway.disconnect(id)
@@ -143,6 +148,29 @@ public final class PubSubSession: Sendable {
                 return
             }
         }
+    }
+
+    /// Handles a message whose handler role the caller claimed with `claimInline`, then hands what
+    /// arrived meanwhile to a handler task. When no write is in progress, the caller also writes the
+    /// reply (one batch), so that a request and its answer cost no task and no thread wake-up.
+    private func handleClaimed(_ payload: SessionState.Inbound.Payload) async {
+        let writeHere = await process(payload, writerInline: true)
+        if state.withLock({ $0.finishInline() }) { Task { await self.handleInbound() } }
+        if writeHere { await writeOneBatchThenHandOff() }
+    }
+
+    /// Routes one message and queues its reply; `true` when the reply took the writer role and
+    /// `writerInline` asked the caller to write it (else a writer task was started if needed).
+    private func process(_ payload: SessionState.Inbound.Payload, writerInline: Bool = false) async -> Bool {
+        await markActiveIfDue()
+        let reply: OutboundMessage?
+        switch payload {
+        case .text(let bytes): reply = await hub.gateway.handle(text: bytes, from: connection)
+        case .binary: reply = hub.gateway.binaryReply(to: id)
+        }
+        // A reply that does not fit has already met the slow-consumer policy.
+        guard let reply else { return false }
+        return enqueue(reply, writerInline: writerInline).startedWriter
     }
 
     private func markActiveIfDue() async {
@@ -163,17 +191,40 @@ public final class PubSubSession: Sendable {
     }
 
     func enqueue(_ message: OutboundMessage) -> SendFailure.Reason? {
+        enqueue(message, writerInline: false).refusal
+    }
+
+    /// Queues `message`; when it takes the writer role, starts a writer task, or leaves the writing
+    /// to the caller when `writerInline` (then `startedWriter` is `true`).
+    private func enqueue(_ message: OutboundMessage, writerInline: Bool) -> (
+        refusal: SendFailure.Reason?, startedWriter: Bool
+    ) {
         let configuration = hub.configuration
         switch state.withLock({ $0.enqueue(message, configuration: configuration) }) {
         case .queued(let startWriter):
-            if startWriter { Task { await self.writeQueued() } }
-            return nil
+            guard startWriter else { return (nil, false) }
+            if writerInline { return (nil, true) }
+            Task { await self.writeQueued() }
+            return (nil, false)
         case .refused(let reason, let close):
             if close {
                 closeTransport(code: SessionCloseCode.policyViolation, reason: "slow consumer: outbound queue full")
             }
-            return reason
+            return (reason, false)
         }
+    }
+
+    /// Writes one batch in the caller's task, then hands anything queued meanwhile to a writer task,
+    /// so that the caller's wait stays one write however many publishes arrive.
+    private func writeOneBatchThenHandOff() async {
+        guard let batch = state.withLock({ $0.takeBatch() }) else { return }
+        do {
+            try await transport.write(batch)
+        } catch {
+            state.withLock { $0.writeFailed() }
+            return
+        }
+        if state.withLock({ $0.handOffWriting() }) { Task { await self.writeQueued() } }
     }
 
     /// Hands queued messages to the transport, a batch at a time, until none is left.

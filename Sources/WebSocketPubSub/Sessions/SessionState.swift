@@ -145,6 +145,18 @@ struct SessionState: Sendable {
         return batch
     }
 
+    /// The writer has written a batch and stops; `true` when it must hand what was queued meanwhile
+    /// to a writer task (the writer role stays taken), `false` when nothing is left (it is released).
+    mutating func handOffWriting() -> Bool {
+        writingCount = 0
+        writingBytes = 0
+        guard phase == .open, !outbound.isEmpty else {
+            writing = false
+            return false
+        }
+        return true
+    }
+
     /// The transport threw: the connection is gone. Later messages are refused as gone.
     mutating func writeFailed() {
         writing = false
@@ -205,6 +217,26 @@ struct SessionState: Sendable {
         guard !handling else { return .queued(startHandler: false) }
         handling = true
         return .queued(startHandler: true)
+    }
+
+    /// Claims the handler's role for a message the caller handles in its own task: `true` when the
+    /// session is open, no handler runs and nothing waits, so that handling it at once keeps the
+    /// order. The message counts in ``queuedInboundCount`` until ``finishInline()``.
+    mutating func claimInline() -> Bool {
+        guard phase == .open, !handling, inboundHead == inbound.count else { return false }
+        handling = true
+        handlingOne = true
+        return true
+    }
+
+    /// The caller has handled the message it claimed with ``claimInline()``; `true` when it must
+    /// start a handler task for what arrived meanwhile (more messages, or `$disconnect` once the
+    /// transport closed), `false` when the session is idle again.
+    mutating func finishInline() -> Bool {
+        handlingOne = false
+        if inboundHead < inbound.count || (phase == .transportClosed && !disconnecting) { return true }
+        handling = false
+        return false
     }
 
     /// The handler task's next step. A message stays counted in ``queuedInboundCount`` until the

@@ -55,7 +55,7 @@ package struct SubscriptionIndex: Sendable {
     /// quarter full, so that a once-popular entity does not keep its peak capacity forever.
     private static let shrinkThreshold = 64
 
-    private var connectionNumbers: [ConnectionID: UInt32] = [:]
+    private var connectionNumbers = ConnectionNumberTable()
     private var entityNumbers: [EntityID: UInt32] = [:]
     private var connections: [ConnectionSlot] = []
     private var entities: [EntitySlot] = []

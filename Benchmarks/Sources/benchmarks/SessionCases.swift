@@ -1,0 +1,244 @@
+import CAllocationCounter
+import Foundation
+import Synchronization
+import WebSocketPubSub
+
+/// publish.slowsender.* and gateway.subscribe: the notifier under a transport that takes time, and a
+/// client's message through the session layer (issue 11).
+enum SessionCases {
+    static let slowEntityCount = 1_000
+    static let slowSubscribersPerEntity = 10
+
+    static var all: [Case] {
+        [
+            Case(name: "publish.slowsender.c1", unit: "publishes/s", target: nil) {
+                try await slowSender(concurrency: 1, against: nil)
+            },
+            // c64 with c1 as the peer: the two sides' samples alternate, so the ratio (the target:
+            // at least 30x) is measured under the same background load.
+            Case(name: "publish.slowsender.c64", unit: "publishes/s", target: .ratio(30)) {
+                try await slowSender(concurrency: 64, against: 1)
+            },
+            Case(name: "gateway.subscribe", unit: "messages/s", target: .atLeast(1_000_000)) {
+                let rates = try await gatewayRates()
+                return Measured(ours: rates.subscribe, peer: nil, oursAllocations: rates.subscribeAllocations)
+            },
+            // The same messages per second of this process's CPU time: on a machine shared with other
+            // work, the wall-clock rate measures the share this process got as much as the code.
+            Case(name: "gateway.subscribe.cpu", unit: "messages/cpu-s", target: .atLeast(1_000_000)) {
+                let rates = try await gatewayRates()
+                return Measured(ours: rates.subscribePerCPUSecond, peer: nil)
+            },
+            Case(name: "gateway.unsubscribe", unit: "messages/s", target: nil) {
+                let rates = try await gatewayRates()
+                return Measured(ours: rates.unsubscribe, peer: nil, oursAllocations: rates.unsubscribeAllocations)
+            },
+        ]
+    }
+
+    // MARK: - publish.slowsender
+
+    /// A generic transport that suspends for 1 ms per batch, as an HTTP callback or a remote node
+    /// would; it accepts every recipient.
+    struct SleepingSender: ConnectionSender {
+        func send(_ message: OutboundMessage, to recipients: [ConnectionID]) async -> [SendFailure] {
+            try? await Task.sleep(for: .milliseconds(1))
+            blackHole(recipients.count)
+            return []
+        }
+    }
+
+    /// A notifier over 1,000 entities with 10 subscribers each (10,000 connections, each subscribed to
+    /// one entity) and the sleeping sender.
+    static func slowNotifier() throws -> (Notifier, [EntityID]) {
+        let store = InMemorySubscriptionStore()
+        let entities = try (0..<slowEntityCount).map { try EntityID(validating: "slow-\($0)") }
+        for entity in entities {
+            for _ in 0..<slowSubscribersPerEntity {
+                _ = store.subscribe(ConnectionID.random(), to: entity, limit: 128)
+            }
+        }
+        let notifier = Notifier(
+            connections: InMemoryConnectionStore(), subscriptions: store, sender: SleepingSender(),
+            retryPolicy: .noRetries)
+        return (notifier, entities)
+    }
+
+    /// `iterations` publishes split over `concurrency` tasks; publisher `j` publishes to entities
+    /// `j`, `j + concurrency`, … (mod 1,000), so publishers started together name different entities.
+    static func publishes(
+        _ iterations: Int, concurrency: Int, notifier: Notifier, entities: [EntityID]
+    ) async throws -> Double {
+        let json = Array(#"{"kind":"score","home":3,"away":1}"#.utf8)
+        let perTask = (iterations + concurrency - 1) / concurrency
+        let delivered = try await withThrowingTaskGroup(of: Int.self) { group in
+            for j in 0..<concurrency {
+                group.addTask {
+                    var delivered = 0
+                    for i in 0..<perTask {
+                        let entity = entities[(j &+ i &* concurrency) % entities.count]
+                        delivered &+= try await notifier.publish(entityId: entity, json: json).delivered
+                    }
+                    return delivered
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        precondition(delivered == perTask * concurrency * slowSubscribersPerEntity, "a publish missed subscribers")
+        return Double(perTask * concurrency)
+    }
+
+    static func slowSender(concurrency: Int, against peerConcurrency: Int?) async throws -> Measured {
+        let (notifier, entities) = try slowNotifier()
+        let cpu = Mutex<[Int: (seconds: Double, publishes: Double)]>([:])
+        func side(_ concurrency: Int) -> Side {
+            Side { iterations in
+                let start = processCPUSeconds()
+                let done = try await publishes(
+                    max(iterations, concurrency), concurrency: concurrency, notifier: notifier, entities: entities)
+                let used = processCPUSeconds() - start
+                cpu.withLock {
+                    $0[concurrency, default: (0, 0)] = (
+                        $0[concurrency, default: (0, 0)].seconds + used,
+                        $0[concurrency, default: (0, 0)].publishes + done
+                    )
+                }
+                return done
+            }
+        }
+        let result = try await measure(
+            sampleSeconds: max(Settings.sampleSeconds, 0.2), ours: side(concurrency), peer: peerConcurrency.map(side))
+        // Where the time goes on a shared machine: CPU per publish (the sleeping sender's timer
+        // included), next to the 1 ms the sender sleeps.
+        for (level, total) in cpu.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            note(
+                "publish.slowsender.c\(level): \(String(format: "%.1f", total.seconds / total.publishes * 1e6)) µs of "
+                    + "CPU per publish (all threads, calibration included)")
+        }
+        return result
+    }
+
+    // MARK: - gateway.subscribe
+
+    /// The smallest transport: counts what it is given.
+    final class CountingTransport: SessionTransport {
+        let written = Atomic<Int>(0)
+
+        func write(_ messages: [OutboundMessage]) async throws {
+            written.add(messages.count, ordering: .releasing)
+        }
+
+        func close(code: UInt16, reason: String) async {}
+    }
+
+    static let sessionCount = 1_000
+    static let gatewayEntityCount = 10_000
+    static let subscriptionsPerSession = 50
+
+    /// Subscribe and unsubscribe messages through `PubSubSession.handle(text:)` on a `SessionHub` over
+    /// the in-memory stores: each round, each of 1,000 sessions subscribes to 50 random entities of
+    /// 10,000 (50,000 fresh pairs, sessions taken in random order), then unsubscribes from them in
+    /// another order. A message counts once its reply has reached the session's transport. One
+    /// warm-up round, median of 7.
+    static func gatewayRates() async throws -> GatewayRates {
+        if let cached = await GatewayRateCache.instance.value { return cached }
+        let gateway = PubSubGateway(connections: InMemoryConnectionStore(), subscriptions: InMemorySubscriptionStore())
+        let hub = SessionHub(gateway: gateway)
+        var sessions: [(PubSubSession, CountingTransport)] = []
+        for _ in 0..<sessionCount {
+            let transport = CountingTransport()
+            guard case .opened(let session) = await hub.connect(ConnectRequest(id: .random()), transport: transport)
+            else { fatalError("the benchmark's session was refused") }
+            sessions.append((session, transport))
+        }
+        func message(_ action: String, _ entity: Int) -> [UInt8] {
+            Array(#"{"action":"\#(action)","entityId":"entity-\#(entity)"}"#.utf8)
+        }
+        var generator = SplitMix64(seed: 11)
+        var subscribeRates: [Double] = []
+        var subscribeCPURates: [Double] = []
+        var unsubscribeRates: [Double] = []
+        var subscribeAllocations: UInt64 = 0
+        var unsubscribeAllocations: UInt64 = 0
+        let rounds = Settings.samples + 1
+        var expected = 0
+        for round in 0..<rounds {
+            // (session, message) pairs: every session's entities differ within the round.
+            var subscribes: [(Int, [UInt8])] = []
+            var unsubscribes: [(Int, [UInt8])] = []
+            for s in 0..<sessionCount {
+                var picked = Set<Int>()
+                while picked.count < subscriptionsPerSession {
+                    picked.insert(Int(generator.next() % UInt64(gatewayEntityCount)))
+                }
+                for e in picked {
+                    subscribes.append((s, message("subscribe", e)))
+                    unsubscribes.append((s, message("unsubscribe", e)))
+                }
+            }
+            subscribes.shuffle(using: &generator)
+            unsubscribes.shuffle(using: &generator)
+            for (phase, messages) in [subscribes, unsubscribes].enumerated() {
+                let allocations = allocation_count()
+                let start = now()
+                let cpuStart = processCPUSeconds()
+                for (s, text) in messages { await sessions[s].0.handle(text: text) }
+                expected &+= messages.count
+                await waitForReplies(sessions.map(\.1), total: expected)
+                let seconds = now() - start
+                let cpuSeconds = processCPUSeconds() - cpuStart
+                let count = allocation_count() &- allocations
+                guard round > 0 else { continue }
+                if phase == 0 {
+                    subscribeRates.append(Double(messages.count) / seconds)
+                    subscribeCPURates.append(Double(messages.count) / cpuSeconds)
+                    subscribeAllocations &+= count
+                } else {
+                    unsubscribeRates.append(Double(messages.count) / seconds)
+                    unsubscribeAllocations &+= count
+                }
+            }
+            precondition(gateway.subscriptions is InMemorySubscriptionStore)
+            let left = (gateway.subscriptions as? InMemorySubscriptionStore)?.count() ?? -1
+            precondition(left == 0, "the gateway benchmark's unsubscribes left \(left) subscriptions")
+        }
+        let operations = Double(sessionCount * subscriptionsPerSession * (rounds - 1))
+        let rates = GatewayRates(
+            subscribe: median(subscribeRates), subscribePerCPUSecond: median(subscribeCPURates),
+            unsubscribe: median(unsubscribeRates),
+            subscribeAllocations: Double(subscribeAllocations) / operations,
+            unsubscribeAllocations: Double(unsubscribeAllocations) / operations)
+        await GatewayRateCache.instance.set(rates)
+        return rates
+    }
+
+    /// Returns once the transports have been handed `total` replies in all; every message gets one.
+    static func waitForReplies(_ transports: [CountingTransport], total: Int) async {
+        for _ in 0..<1_000_000 {
+            if transports.reduce(0, { $0 &+ $1.written.load(ordering: .acquiring) }) >= total { return }
+            await Task.yield()
+        }
+        fatalError("the gateway benchmark's replies did not all arrive")
+    }
+
+    /// CPU seconds this process has used, all threads.
+    static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    struct GatewayRates: Sendable {
+        var subscribe: Double
+        var subscribePerCPUSecond: Double
+        var unsubscribe: Double
+        var subscribeAllocations: Double
+        var unsubscribeAllocations: Double
+    }
+
+    actor GatewayRateCache {
+        static let instance = GatewayRateCache()
+        var value: GatewayRates?
+        func set(_ rates: GatewayRates) { value = rates }
+    }
+}
