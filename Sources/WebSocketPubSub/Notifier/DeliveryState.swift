@@ -45,10 +45,27 @@ struct DeliveryState: Sendable {
 
     /// A connection with a message in flight or waiting to be retried (the head), and the later ones.
     struct Lane: Hashable, Sendable {
+        enum Admission {
+            case sendNow
+            case queued
+            case queueFull
+        }
+
         var head: JobID
         var queue: [JobID] = []
         /// Whether the head failed at least once: such lanes count against the retrying limit.
         var retrying = false
+
+        /// Takes a new publish's message: a lane just created for it sends it now; otherwise it waits.
+        mutating func admit(_ job: JobID, queueLimit: Int) -> Admission {
+            if head == job { return .sendNow }
+            guard queue.count < queueLimit else { return .queueFull }
+            queue.append(job)
+            return .queued
+        }
+
+        /// Whether the lane ends with its head: nothing waits behind it and it was never retried.
+        var endsWithHead: Bool { queue.isEmpty && !retrying }
     }
 
     /// What ``admit(message:recipients:admittedAt:observing:)`` decided.
@@ -111,22 +128,20 @@ struct DeliveryState: Sendable {
         let queueLimit = policy.effectiveQueueLimit
         var outstanding = 0
         for connection in recipients {
-            guard var lane = lanes[connection] else {
-                lanes[connection] = Lane(head: job)
+            // One hash probe per recipient: the lane is created with this job as its head when the
+            // connection had none, which `admit` reads as "send now".
+            switch lanes[connection, default: Lane(head: job)].admit(job, queueLimit: queueLimit) {
+            case .sendNow:
                 admission.toSend.append(connection)
                 outstanding += 1
-                continue
-            }
-            // A full queue drops the newest message, the one arriving now: the messages already
-            // queued keep their order, and this publish learns of the loss at once.
-            guard lane.queue.count < queueLimit else {
+            case .queued:
+                outstanding += 1
+            case .queueFull:
+                // A full queue drops the newest message, the one arriving now: the messages already
+                // queued keep their order, and this publish learns of the loss at once.
                 admission.failed.append(connection)
                 if observing { admission.events.append(.deliveryFailed(connection, reason: Self.queueFullReason)) }
-                continue
             }
-            lane.queue.append(job)
-            lanes[connection] = lane
-            outstanding += 1
         }
         jobs[job]?.outstanding = outstanding
         return admission
@@ -153,9 +168,29 @@ struct DeliveryState: Sendable {
         observing: Bool
     ) -> RoundOutcome {
         var outcome = RoundOutcome()
-        var reasons = failures.isEmpty ? [:] : Self.reasons(from: failures)
         var handoffs: [JobID: [ConnectionID]] = [:]
         var handoffOrder: [JobID] = []
+        if failures.isEmpty {
+            // Every recipient took the message: the common case, settled with one hash probe per
+            // recipient and one update of the job.
+            var delivered = 0
+            for connection in round.connections {
+                guard let index = lanes.index(forKey: connection), lanes.values[index].head == round.job else { continue }
+                delivered += 1
+                if lanes.values[index].endsWithHead {
+                    lanes.remove(at: index)
+                } else {
+                    advanceLane(
+                        connection, now: now, handoffs: &handoffs, order: &handoffOrder, outcome: &outcome, observing)
+                }
+            }
+            resolve(round.job, delivered: delivered, completed: &outcome.completedJobs)
+            for job in handoffOrder {
+                outcome.rounds.append(Round(job: job, connections: handoffs[job] ?? [], attempt: 1, due: now))
+            }
+            return outcome
+        }
+        var reasons = Self.reasons(from: failures)
         var retrying: [ConnectionID] = []
         var retryDue: Duration?
         let deadline = jobs[round.job]?.deadline ?? now
@@ -271,6 +306,15 @@ struct DeliveryState: Sendable {
         }
         jobs[id]?.outstanding -= 1
         if jobs[id]?.outstanding == 0 { completed.append(id) }
+    }
+
+    /// Counts `delivered` recipients of `id` at once.
+    private mutating func resolve(_ id: JobID, delivered: Int, completed: inout [JobID]) {
+        guard delivered > 0, var job = jobs[id] else { return }
+        job.delivered += delivered
+        job.outstanding -= delivered
+        jobs[id] = job
+        if job.outstanding == 0 { completed.append(id) }
     }
 
     /// Gives `connection`'s lane to its next queued message that is still within its deadline, or
