@@ -175,7 +175,9 @@ struct DeliveryState: Sendable {
             // recipient and one update of the job.
             var delivered = 0
             for connection in round.connections {
-                guard let index = lanes.index(forKey: connection), lanes.values[index].head == round.job else { continue }
+                guard let index = lanes.index(forKey: connection), lanes.values[index].head == round.job else {
+                    continue
+                }
                 delivered += 1
                 if lanes.values[index].endsWithHead {
                     lanes.remove(at: index)
