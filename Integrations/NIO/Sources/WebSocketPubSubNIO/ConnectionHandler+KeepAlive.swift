@@ -1,0 +1,44 @@
+import NIOCore
+import WebSocketCodec
+import WebSocketPubSub
+
+/// Keep-alive: a ping after silence, and the end of a peer that does not answer it.
+extension ConnectionHandler {
+    /// Pings a connection that has been silent for the ping interval, and drops it when the pong
+    /// does not come within the ping timeout (no close frame: a peer that does not answer pings
+    /// would not answer a close either).
+    func scheduleKeepAlive(after delay: TimeAmount) {
+        keepAliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+            self?.keepAliveCheck()
+        }
+    }
+
+    func keepAliveCheck() {
+        guard case .webSocket = phase else { return }
+        let configuration = app.configuration
+        let now = NIODeadline.now()
+        if let pingSentAt {
+            let waited = now - pingSentAt
+            if waited >= configuration.pingTimeout.timeAmount {
+                Log.info("dropping \(connectionID?.description ?? "echo session") from \(remoteAddress): no pong")
+                context.close(promise: nil)
+            } else {
+                scheduleKeepAlive(after: configuration.pingTimeout.timeAmount - waited)
+            }
+            return
+        }
+        let silent = now - lastInboundAt
+        if silent >= configuration.pingInterval.timeAmount {
+            pingSentAt = now
+            send { try $0.sendPing([]) }
+            scheduleKeepAlive(after: configuration.pingTimeout.timeAmount)
+        } else {
+            scheduleKeepAlive(after: configuration.pingInterval.timeAmount - silent)
+        }
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+}
