@@ -30,6 +30,7 @@ func serve(socket: any FrameworkSocket, messages: AsyncStream<String>, hub: Sess
         await session.handle(text: text)  // in order; returns once the reply is queued
     }
     session.transportClosed()  // $disconnect runs after the last message
+    await session.waitUntilEnded()
 }
 
 /// Transports.md: wiring the hub, the notifier and the endpoints.
