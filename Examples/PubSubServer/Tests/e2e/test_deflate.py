@@ -8,8 +8,10 @@ import zlib
 
 import pytest
 
-from conftest import _start
+from conftest import _start, nio_host_only
 from support import OP_BINARY, OP_TEXT, RawWebSocket, publish
+
+pytestmark = nio_host_only("--permessage-deflate and /echo are the NIO host's; the other hosts take neither")
 
 # What Chromium offers.
 CHROMIUM_OFFER = "permessage-deflate; client_max_window_bits"
