@@ -52,8 +52,8 @@ extension ConnectionHandler {
                     loopBound.value.respondFromTask(.error(status, HTTPResponse.reasonPhrase(for: status), reason))
                 }
                 return
-            case .accepted(let accepted):
-                authorized = accepted
+            case .accepted(let verdict):
+                authorized = verdict
             }
             let opened = (try? await loop.submit { loopBound.value.openWebSocket(accepted) }.get()) ?? false
             guard opened else { return }
