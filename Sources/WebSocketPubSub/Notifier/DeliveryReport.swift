@@ -59,16 +59,4 @@ public struct DeliveryReport: Hashable, Sendable {
 
     /// Whether every recipient this report covers either took the message or was gone.
     public var isComplete: Bool { failed == 0 }
-
-    /// Adds `other`'s counts and ids to this report: the sum of two processes' parts of one publish.
-    public mutating func add(_ other: DeliveryReport) {
-        recipients += other.recipients
-        delivered += other.delivered
-        gone += other.gone
-        failed += other.failed
-        heldElsewhere += other.heldElsewhere
-        goneConnections += other.goneConnections
-        failedConnections += other.failedConnections
-        cleanupFailedConnections += other.cleanupFailedConnections
-    }
 }

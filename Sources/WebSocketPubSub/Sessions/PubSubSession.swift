@@ -217,25 +217,25 @@ public final class PubSubSession: Sendable {
     /// Writes one batch in the caller's task, then hands anything queued meanwhile to a writer task,
     /// so that the caller's wait stays one write however many publishes arrive.
     private func writeOneBatchThenHandOff() async {
-        guard let batch = state.withLock({ $0.takeBatch() }) else { return }
-        do {
-            try await transport.write(batch)
-        } catch {
-            state.withLock { $0.writeFailed() }
-            return
-        }
+        guard let batch = state.withLock({ $0.takeBatch() }), await write(batch) else { return }
         if state.withLock({ $0.handOffWriting() }) { Task { await self.writeQueued() } }
     }
 
     /// Hands queued messages to the transport, a batch at a time, until none is left.
     private func writeQueued() async {
         while let batch = state.withLock({ $0.takeBatch() }) {
-            do {
-                try await transport.write(batch)
-            } catch {
-                state.withLock { $0.writeFailed() }
-                return
-            }
+            guard await write(batch) else { return }
+        }
+    }
+
+    /// Hands one batch to the transport; `false` when it threw: the connection is gone.
+    private func write(_ batch: [OutboundMessage]) async -> Bool {
+        do {
+            try await transport.write(batch)
+            return true
+        } catch {
+            state.withLock { $0.writeFailed() }
+            return false
         }
     }
 
@@ -246,7 +246,7 @@ public final class PubSubSession: Sendable {
     /// socket closed with ``transportClosed()``.
     public func close(code: UInt16, reason: String) {
         guard state.withLock({ $0.beginClose() }) else { return }
-        Task { await transport.close(code: code, reason: reason) }
+        closeTransport(code: code, reason: reason)
     }
 
     /// Like ``close(code:reason:)``, but returns once the transport has been asked to close.
