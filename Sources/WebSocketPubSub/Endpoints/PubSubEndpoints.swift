@@ -47,7 +47,8 @@ public enum PubSubEndpoints {
 
     /// The JSON of a delivery report, as `POST /events` answers it:
     /// `{"entityId":"E","recipients":N,"delivered":N,"gone":N,"failed":N}`, with `heldElsewhere`
-    /// when some recipients were, and `nodes` and `nodesAnswered` for a publish across a cluster.
+    /// when some recipients were, `nodes` and `nodesAnswered` for a publish across a cluster, and
+    /// `offset` and `epoch` when the entity keeps history.
     public static func json(of report: DeliveryReport) -> [UInt8] {
         var body = Array(#"{"entityId":"#.utf8)
         JSONEscaping.appendQuoted(report.entityId.rawValue, to: &body)
@@ -58,6 +59,10 @@ public enum PubSubEndpoints {
         if let nodes = report.nodes { members += ",\"nodes\":\(nodes)" }
         if let answered = report.nodesAnswered { members += ",\"nodesAnswered\":\(answered)" }
         body.append(contentsOf: members.utf8)
+        if let position = report.position {
+            body.append(contentsOf: ",\"offset\":\(position.offset),\"epoch\":".utf8)
+            JSONEscaping.appendQuoted(position.epoch, to: &body)
+        }
         body.append(UInt8(ascii: "}"))
         return body
     }

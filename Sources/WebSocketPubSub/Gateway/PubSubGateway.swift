@@ -43,6 +43,11 @@ public struct PubSubGateway: Sendable {
     public let subscriptions: any SubscriptionStore
     /// The limits in force.
     public let configuration: Configuration
+    /// Where entities' recent messages are kept for recovery; `nil` keeps no history. The
+    /// ``Notifier`` appends to the same store.
+    public let history: (any HistoryStore)?
+
+    private let builtIns: SubscriptionRoutes
 
     private let observer: (any PubSubObserver)?
     private let now: @Sendable () -> Date
@@ -54,6 +59,8 @@ public struct PubSubGateway: Sendable {
     ///     registered routes of those names yourself.
     ///   - connections: The connection store.
     ///   - subscriptions: The subscription store.
+    ///   - history: The history store the notifier appends to; with one, a subscribe answers the
+    ///     entity's position and may recover from a `since` position (see `Documentation/Recovery.md`).
     ///   - configuration: Limits, such as subscriptions per connection (default 128).
     ///   - authorizeSubscription: Asked before every subscribe; `nil` allows all.
     ///   - observer: Receives a ``PubSubEvent`` for everything that happens; with `nil`, no event is built.
@@ -62,13 +69,14 @@ public struct PubSubGateway: Sendable {
         router: MessageRouter = MessageRouter(),
         connections: any ConnectionStore,
         subscriptions: any SubscriptionStore,
+        history: (any HistoryStore)? = nil,
         configuration: Configuration = Configuration(),
         authorizeSubscription: SubscriptionAuthorizer? = nil,
         observer: (any PubSubObserver)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let builtIns = SubscriptionRoutes(
-            subscriptions: subscriptions, limit: configuration.maxSubscriptionsPerConnection,
+            subscriptions: subscriptions, history: history, limit: configuration.maxSubscriptionsPerConnection,
             authorize: authorizeSubscription, observer: observer)
         var router = router
         if !router.hasRoute("subscribe") {
@@ -78,6 +86,8 @@ public struct PubSubGateway: Sendable {
             router.on("unsubscribe") { context in try await builtIns.unsubscribe(context) }
         }
         self.router = router
+        self.builtIns = builtIns
+        self.history = history
         self.connections = connections
         self.subscriptions = subscriptions
         self.configuration = configuration
@@ -183,14 +193,38 @@ public struct PubSubGateway: Sendable {
 
     /// Routes one text message from `connection`, a record the host already holds, and returns the
     /// reply to send back, if any. No store is read or written besides what the route does.
+    ///
+    /// With a history store, the reply to a `subscribe` carrying `since` is only its answer: a host
+    /// without sessions replays with ``subscribe(_:to:since:)``, which returns the messages to send.
     public func handle(text message: [UInt8], from connection: Connection) async -> OutboundMessage? {
-        switch await router.route(message, from: connection) {
+        await handle(text: message, from: connection, feed: nil)
+    }
+
+    /// Routes one text message from a session, which queues a history-aware subscribe's answer and
+    /// replay itself.
+    func handle(text message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) async
+        -> OutboundMessage?
+    {
+        switch await router.route(message, from: connection, feed: feed) {
         case .handled(let route, let reply):
             emit(.routeHandled(connection.id, route: route))
             return reply
         case .failed(let route, let error):
             return fail(connection.id, route: route, error)
         }
+    }
+
+    /// Subscribes `connection` to `entity` as the built-in `subscribe` route does (authorizer, limit,
+    /// store), and with history returns the entity's position and, from `since`, what to replay.
+    ///
+    /// For hosts that speak their own protocol: send ``SubscriptionAnswer/replay`` to the client in
+    /// order, then the live messages whose offset is above ``SubscriptionAnswer/position``.
+    ///
+    /// - Throws: The ``RouteError`` the route would answer with (refused, limit reached, store failed).
+    public func subscribe(
+        _ connection: Connection, to entity: EntityID, since: HistoryPosition? = nil
+    ) async throws(RouteError) -> SubscriptionAnswer {
+        try await builtIns.subscribe(connection, to: entity, since: since, feed: nil)
     }
 
     /// Records activity on `id` now; a store failure is reported to the observer and otherwise ignored,

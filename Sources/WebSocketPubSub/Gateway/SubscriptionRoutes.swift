@@ -2,27 +2,55 @@
 ///
 /// Each answers only after the store call returned, so the subscription is in effect (or gone)
 /// before the client reads the answer; a publish the client triggers next will see it.
+///
+/// With a history store, a subscribe also reads the entity's position (after the store call, so
+/// that every publish is either counted in it or delivered live) and, given `since`, the messages
+/// to replay; the session it came from queues the answer, the replay and the live messages in that
+/// order (``SubscriptionFeed``).
 struct SubscriptionRoutes: Sendable {
     static let entityKey = "entityId"
+    static let sinceKey = "since"
 
     let subscriptions: any SubscriptionStore
+    let history: (any HistoryStore)?
     let limit: Int
     let authorize: PubSubGateway.SubscriptionAuthorizer?
     let observer: (any PubSubObserver)?
 
-    func subscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage {
+    func subscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage? {
         let id = context.connectionID
         let entity: EntityID
+        let since: HistoryPosition?
         do {
             entity = try Self.entity(of: context)
+            // Without history, `since` means nothing and is ignored, as the contract says.
+            since = history == nil ? nil : try Self.since(of: context)
         } catch {
             observer?.observe(.subscriptionRefused(id, reason: error.message))
             throw error
         }
+        let feed = history == nil ? nil : context.feed
+        let answer = try await subscribe(context.connection, to: entity, since: since, feed: feed)
+        guard let position = answer.position else { return .subscribed(entity) }
+        let reply = OutboundMessage.subscribed(entity, position: position, recovered: answer.recovered)
+        guard let feed else { return reply }
+        let replay = answer.replay.map {
+            OutboundMessage.entityEnvelope(
+                entityId: entity, json: $0.message, position: HistoryPosition(offset: $0.offset, epoch: position.epoch))
+        }
+        feed.deliver(entity, answer: reply, replay: replay, position: position)
+        return nil
+    }
+
+    /// Authorizes, subscribes and, with history, reads the position and what to replay.
+    func subscribe(
+        _ connection: Connection, to entity: EntityID, since: HistoryPosition?, feed: (any SubscriptionFeed)?
+    ) async throws(RouteError) -> SubscriptionAnswer {
+        let id = connection.id
         if let authorize {
             let decision: SubscriptionDecision
             do {
-                decision = try await authorize(context.connection, entity)
+                decision = try await authorize(connection, entity)
             } catch {
                 throw RouteError.internalError("the subscription authorizer failed: \(error)")
             }
@@ -33,6 +61,19 @@ struct SubscriptionRoutes: Sendable {
                 throw refusal
             }
         }
+        feed?.holdPublished(entity)
+        do {
+            let answer = try await subscribeAndRead(id, to: entity, since: since)
+            return answer
+        } catch {
+            feed?.releaseHeld(entity)
+            throw error
+        }
+    }
+
+    private func subscribeAndRead(
+        _ id: ConnectionID, to entity: EntityID, since: HistoryPosition?
+    ) async throws(RouteError) -> SubscriptionAnswer {
         let outcome: SubscribeOutcome
         do {
             outcome = try await subscriptions.subscribe(id, to: entity, limit: limit)
@@ -51,7 +92,15 @@ struct SubscriptionRoutes: Sendable {
             observer?.observe(.subscriptionRefused(id, reason: refusal.message))
             throw refusal
         }
-        return .subscribed(entity)
+        guard let history else { return SubscriptionAnswer(entityId: entity) }
+        let read: HistoryRead
+        do {
+            read = try await history.read(entity, since: since)
+        } catch {
+            throw RouteError.internalError("the history store failed to read \(Self.quoted(entity)): \(error)")
+        }
+        return SubscriptionAnswer(
+            entityId: entity, position: read.position, recovered: read.recovered, replay: read.entries)
     }
 
     func unsubscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage {
@@ -65,6 +114,7 @@ struct SubscriptionRoutes: Sendable {
         if removed {
             observer?.observe(.subscriptionRemoved(context.connectionID, entity))
         }
+        context.feed?.forget(entity)
         return .unsubscribed(entity)
     }
 
@@ -90,6 +140,41 @@ struct SubscriptionRoutes: Sendable {
         } catch {
             throw RouteError(code: .invalidEntityID, message: error.description)
         }
+    }
+
+    /// The position to recover from, `nil` when the message has no `since`, or the error reply
+    /// that says what is wrong with it.
+    static func since(of context: RouteContext) throws(RouteError) -> HistoryPosition? {
+        func invalid(_ what: String) -> RouteError {
+            RouteError(
+                code: .invalidSince,
+                message: "\"\(sinceKey)\" must be {\"offset\": a non-negative integer, \"epoch\": a string}: \(what)")
+        }
+        let member: JSONMember?
+        do {
+            member = try context.member(sinceKey)
+        } catch {
+            throw invalid("it appears more than once")
+        }
+        guard let member else { return nil }
+        guard member.kind == .object else { throw invalid("it is \(member.kind), not an object") }
+        let object = Array(context.message[member.range])
+        let offset: JSONMember?
+        let epoch: JSONMember?
+        do {
+            offset = try context.scanner.member("offset", in: object)
+            epoch = try context.scanner.member("epoch", in: object)
+        } catch {
+            throw invalid("a field appears more than once")
+        }
+        guard let offset else { throw invalid("\"offset\" is missing") }
+        let digits = object[offset.range]
+        guard offset.kind == .number, !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let value = Int(String(decoding: digits, as: UTF8.self))
+        else { throw invalid("\"offset\" is \(String(decoding: digits, as: UTF8.self))") }
+        guard let epoch else { throw invalid("\"epoch\" is missing") }
+        guard let text = epoch.string else { throw invalid("\"epoch\" is \(epoch.kind), not a string") }
+        return HistoryPosition(offset: value, epoch: text)
     }
 
     private static func quoted(_ entity: EntityID) -> String {

@@ -47,6 +47,10 @@ public struct OutboundMessage: Hashable, Sendable {
     /// per publish, when it has a ``BroadcastCompressor`` and a recipient's transport
     /// ``SessionTransport/acceptsCompressedPayloads``; the core itself never compresses.
     public var compressedPayload: [UInt8]?
+    /// The entity and position of a published message whose entity keeps history, or `nil`. A
+    /// session uses it to hand each subscriber every offset once and in order around a recovery;
+    /// a transport may ignore it.
+    public var historyMark: HistoryMark?
 
     /// Wraps a serialized payload.
     public init(bytes: [UInt8], kind: Kind = .text) {

@@ -26,6 +26,8 @@ public struct DeliveryReport: Hashable, Sendable {
     public var nodes: Int?
     /// The processes that answered in time, for a publish that spans several; `nil` otherwise.
     public var nodesAnswered: Int?
+    /// The message's position in its entity's history, when the notifier keeps history.
+    public var position: HistoryPosition?
     /// The gone recipients this process found; they and their subscriptions have been removed from the stores.
     public var goneConnections: [ConnectionID]
     /// The failed recipients this process gave up.

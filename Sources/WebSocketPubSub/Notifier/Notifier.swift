@@ -79,6 +79,9 @@ public final class Notifier: Sendable {
     private let immediateSender: (any ImmediateConnectionSender)?
     private let observer: (any PubSubObserver)?
     private let clock: ElapsedClock
+    /// Where envelope publishes are numbered before they are sent; `nil` keeps no history.
+    public let history: (any HistoryStore)?
+    private let entityTurns = EntityTurns()
 
     /// Creates a notifier.
     ///
@@ -88,6 +91,9 @@ public final class Notifier: Sendable {
     ///     A store that also adopts ``SubscriberSnapshotProviding`` is asked synchronously.
     ///   - sender: The host's transport.
     ///   - retryPolicy: How transient failures are retried; ``RetryPolicy/standard`` by default.
+    ///   - history: Where every envelope publish (``publish(entityId:json:)`` and what builds on it)
+    ///     is appended before it is sent, so that its envelope carries its offset and epoch; give the
+    ///     gateway the same store. `nil` (the default) keeps no history.
     ///   - observer: Receives an event for every publish, gone recipient, retry, give-up and dead
     ///     letter; when `nil`, no event is built.
     ///   - clock: The clock retries wait on; tests pass a manual clock.
@@ -97,6 +103,7 @@ public final class Notifier: Sendable {
         subscriptions: any SubscriptionStore,
         sender: any ConnectionSender,
         retryPolicy: RetryPolicy = .standard,
+        history: (any HistoryStore)? = nil,
         observer: (any PubSubObserver)? = nil,
         clock: some Clock<Duration> = ContinuousClock(),
         random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
@@ -107,6 +114,7 @@ public final class Notifier: Sendable {
         self.sender = sender
         self.immediateSender = sender as? any ImmediateConnectionSender
         self.retryPolicy = retryPolicy
+        self.history = history
         self.observer = observer
         self.clock = ElapsedClock(clock)
         self.state = StoreLock(State(delivery: DeliveryState(policy: retryPolicy), random: random))
@@ -129,9 +137,39 @@ public final class Notifier: Sendable {
     /// Sends the envelope `{"entityId":"E","message":M}`, M being `json`, to every subscriber of `entityId`.
     ///
     /// This is the message the example server's `POST /events` delivers; see
-    /// ``OutboundMessage/entityEnvelope(entityId:json:)`` for how it is built.
+    /// ``OutboundMessage/entityEnvelope(entityId:json:)`` for how it is built. With a ``history``
+    /// store, the message is appended first and the envelope carries its position,
+    /// `{"entityId":"E","message":M,"offset":7,"epoch":"…"}` (``DeliveryReport/position``); publishes
+    /// to one entity are then numbered and queued to its subscribers one at a time, so every
+    /// subscriber receives the offsets in increasing order.
+    ///
+    /// - Throws: ``PublishError/historyAppendFailed(_:underlying:)`` when the history store threw;
+    ///   nothing was sent then.
     public func publish(entityId: EntityID, json: some Collection<UInt8>) async throws(PublishError) -> DeliveryReport {
-        try await publish(entityId: entityId, message: .entityEnvelope(entityId: entityId, json: json))
+        guard let history else {
+            return try await publish(entityId: entityId, message: .entityEnvelope(entityId: entityId, json: json))
+        }
+        let payload = Array(json)
+        await entityTurns.acquire(entityId)
+        let position: HistoryPosition
+        let entered: Entered
+        do throws(PublishError) {
+            do {
+                position = try await history.append(payload, to: entityId)
+            } catch {
+                throw PublishError.historyAppendFailed(entityId, underlying: error)
+            }
+            let message = OutboundMessage.entityEnvelope(entityId: entityId, json: payload, position: position)
+            entered = try await enter(entityId: entityId, message: message)
+        } catch {
+            entityTurns.release(entityId)
+            throw error
+        }
+        entityTurns.release(entityId)
+        if let round = entered.firstRound { await run(round) }
+        var report = await complete(entered.admitted)
+        report.position = position
+        return report
     }
 
     /// Publishes `event`: the same as ``publish(entityId:message:)``.
@@ -142,6 +180,20 @@ public final class Notifier: Sendable {
     /// Looks up the recipients and hands them the message: queued at once through an immediate sender,
     /// or through lanes otherwise, whose first round is sent before returning.
     func admit(entityId: EntityID, message: OutboundMessage) async throws(PublishError) -> Admitted {
+        let entered = try await enter(entityId: entityId, message: message)
+        if let round = entered.firstRound { await run(round) }
+        return entered.admitted
+    }
+
+    /// A publish whose message is on its recipients' queues or lanes, and the round to send first.
+    struct Entered: Sendable {
+        var admitted: Admitted
+        var firstRound: DeliveryState.Round?
+    }
+
+    /// Looks up the recipients and queues the message for each (immediate sender) or admits it to
+    /// their lanes; sends nothing through a lane yet. From here on, each recipient's order is set.
+    private func enter(entityId: EntityID, message: OutboundMessage) async throws(PublishError) -> Entered {
         let recipients: [ConnectionID]
         if let snapshots {
             recipients = snapshots.subscriberSnapshot(of: entityId)
@@ -153,11 +205,11 @@ public final class Notifier: Sendable {
             }
         }
         var report = DeliveryReport(entityId: entityId, recipients: recipients.count, delivered: 0)
-        guard !recipients.isEmpty else { return Admitted(report: report, job: nil) }
+        guard !recipients.isEmpty else { return Entered(admitted: Admitted(report: report, job: nil)) }
         if let immediateSender {
             let failures = immediateSender.enqueue(message, to: recipients)
             await settleImmediate(recipients, failures: failures, into: &report)
-            return Admitted(report: report, job: nil)
+            return Entered(admitted: Admitted(report: report, job: nil))
         }
 
         let admittedAt = clock.now()
@@ -167,11 +219,12 @@ public final class Notifier: Sendable {
         }
         emit(admission.events)
         report.failedConnections = admission.failed
-        if !admission.toSend.isEmpty {
-            await run(
-                DeliveryState.Round(job: admission.job, connections: admission.toSend, attempt: 1, due: admittedAt))
-        }
-        return Admitted(report: report, job: admission.job)
+        let admitted = Admitted(report: report, job: admission.job)
+        guard !admission.toSend.isEmpty else { return Entered(admitted: admitted) }
+        return Entered(
+            admitted: admitted,
+            firstRound: DeliveryState.Round(
+                job: admission.job, connections: admission.toSend, attempt: 1, due: admittedAt))
     }
 
     /// Counts what an immediate sender answered and removes the recipients it found gone.

@@ -6,6 +6,8 @@ public enum PublishError: Error, CustomStringConvertible {
     case subscriberLookupFailed(EntityID, underlying: any Error)
     /// The value given to ``Notifier/publish(entityId:value:encoder:)`` could not be encoded; nothing was sent.
     case encodingFailed(EntityID, underlying: any Error)
+    /// ``HistoryStore/append(_:to:)`` threw; nothing was sent. The store's error is attached.
+    case historyAppendFailed(EntityID, underlying: any Error)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum PublishError: Error, CustomStringConvertible {
             "could not look up the subscribers of entity '\(entity)': \(underlying); nothing was sent"
         case .encodingFailed(let entity, let underlying):
             "could not encode the message for entity '\(entity)' as JSON: \(underlying); nothing was sent"
+        case .historyAppendFailed(let entity, let underlying):
+            "could not append the message to the history of entity '\(entity)': \(underlying); nothing was sent"
         }
     }
 }

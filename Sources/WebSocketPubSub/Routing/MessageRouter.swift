@@ -124,6 +124,11 @@ public struct MessageRouter: Sendable {
     ///
     /// - Complexity: One O(*n*) pass over the message before the handler runs.
     public func route(_ message: [UInt8], from connection: Connection) async -> RouteResult {
+        await route(message, from: connection, feed: nil)
+    }
+
+    /// Routes `message`, giving the route the session it came from.
+    func route(_ message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) async -> RouteResult {
         let member: JSONMember?
         do {
             member = try scanner.member(actionKey, in: message)
@@ -143,8 +148,9 @@ public struct MessageRouter: Sendable {
         } else {
             return .failed(route: Self.defaultRoute, error: .unknownAction(action))
         }
-        let context = RouteContext(
+        var context = RouteContext(
             connection: connection, message: message, action: action, route: route, scanner: scanner)
+        context.feed = feed
         do {
             return .handled(route: route, reply: try await handler(context))
         } catch let error as RouteError {

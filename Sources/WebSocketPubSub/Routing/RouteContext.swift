@@ -10,6 +10,9 @@ public struct RouteContext: Sendable {
     public var route: String
     /// The scanner that validated the message, for ``member(_:)``.
     public var scanner: JSONScanner
+    /// The session the message came from, when a session routes it: the history-aware subscribe
+    /// queues its answer and replay through it.
+    var feed: (any SubscriptionFeed)?
 
     /// Creates a context; the router does this for every message.
     public init(connection: Connection, message: [UInt8], action: String, route: String, scanner: JSONScanner) {

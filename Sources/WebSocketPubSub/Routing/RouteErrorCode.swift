@@ -48,6 +48,8 @@ public struct RouteErrorCode: RawRepresentable, Hashable, Sendable, ExpressibleB
     public static let subscriptionLimitReached: RouteErrorCode = "subscription_limit_reached"
     /// The subscription authorizer refused the request.
     public static let notAuthorized: RouteErrorCode = "not_authorized"
+    /// A subscribe's `since` is not `{"offset": a non-negative integer, "epoch": a string}`.
+    public static let invalidSince: RouteErrorCode = "invalid_since"
     /// A store or hook failed; the client may try again.
     public static let internalError: RouteErrorCode = "internal_error"
 }

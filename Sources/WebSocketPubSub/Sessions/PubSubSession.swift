@@ -21,7 +21,7 @@
 /// for try await text in socketMessages { await session.handle(text: text) }
 /// session.transportClosed()
 /// ```
-public final class PubSubSession: Sendable {
+public final class PubSubSession: SubscriptionFeed, Sendable {
     /// The connection's record, as recorded when the session opened.
     public let connection: Connection
 
@@ -165,7 +165,7 @@ public final class PubSubSession: Sendable {
         await markActiveIfDue()
         let reply: OutboundMessage?
         switch payload {
-        case .text(let bytes): reply = await hub.gateway.handle(text: bytes, from: connection)
+        case .text(let bytes): reply = await hub.gateway.handle(text: bytes, from: connection, feed: self)
         case .binary: reply = hub.gateway.binaryReply(to: id)
         }
         // A reply that does not fit has already met the slow-consumer policy.
@@ -200,7 +200,14 @@ public final class PubSubSession: Sendable {
         refusal: SendFailure.Reason?, startedWriter: Bool
     ) {
         let configuration = hub.configuration
-        switch state.withLock({ $0.enqueue(message, configuration: configuration) }) {
+        return carryOut(state.withLock { $0.enqueue(message, configuration: configuration) }, writerInline: writerInline)
+    }
+
+    /// Starts the writer or closes the transport, as an enqueue decided.
+    private func carryOut(_ result: SessionState.EnqueueResult, writerInline: Bool) -> (
+        refusal: SendFailure.Reason?, startedWriter: Bool
+    ) {
+        switch result {
         case .queued(let startWriter):
             guard startWriter else { return (nil, false) }
             if writerInline { return (nil, true) }
@@ -237,6 +244,29 @@ public final class PubSubSession: Sendable {
             state.withLock { $0.writeFailed() }
             return false
         }
+    }
+
+    // MARK: - History
+
+    func holdPublished(_ entity: EntityID) {
+        state.withLock { $0.holdPublished(entity) }
+    }
+
+    func deliver(_ entity: EntityID, answer: OutboundMessage, replay: [OutboundMessage], position: HistoryPosition) {
+        let configuration = hub.configuration
+        let result = state.withLock {
+            $0.deliver(entity, answer: answer, replay: replay, position: position, configuration: configuration)
+        }
+        _ = carryOut(result, writerInline: false)
+    }
+
+    func releaseHeld(_ entity: EntityID) {
+        let configuration = hub.configuration
+        _ = carryOut(state.withLock { $0.releaseHeld(entity, configuration: configuration) }, writerInline: false)
+    }
+
+    func forget(_ entity: EntityID) {
+        state.withLock { $0.forget(entity) }
     }
 
     // MARK: - Closing

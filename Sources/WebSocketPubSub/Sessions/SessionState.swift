@@ -85,6 +85,12 @@ struct SessionState: Sendable {
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
     /// When activity was last written to the connection store, on the hub's clock.
     private var lastActivityMark: Duration
+    /// Per entity subscribed with history: the latest offset queued, and the published messages held
+    /// while a subscribe to it is between its store call and its history read.
+    private var cursors: [EntityID: HistoryCursor] = [:]
+    /// Messages and bytes held in cursors: they count against the outbound limits.
+    private var heldCount = 0
+    private var heldBytes = 0
 
     init(openedAt: Duration) {
         lastActivityMark = openedAt
@@ -105,9 +111,31 @@ struct SessionState: Sendable {
     /// - Complexity: O(1) amortized.
     mutating func enqueue(_ message: OutboundMessage, configuration: SessionConfiguration) -> EnqueueResult {
         guard phase == .open else { return .refused(.gone, close: false) }
-        let size = message.bytes.count
-        if outbound.count + writingCount >= configuration.maxQueuedMessages
-            || queuedBytes + writingBytes + size > configuration.maxQueuedBytes
+        if let mark = message.historyMark, !cursors.isEmpty, var cursor = cursors.removeValue(forKey: mark.entityId) {
+            defer { cursors[mark.entityId] = cursor }
+            if cursor.held != nil {
+                if let refusal = refusalIfFull(adding: message.bytes.count, configuration: configuration) {
+                    return refusal
+                }
+                cursor.held!.append(message)
+                heldCount += 1
+                heldBytes += message.bytes.count
+                return .queued(startWriter: false)
+            }
+            if mark.position.epoch == cursor.epoch && mark.position.offset <= cursor.latest {
+                // Already queued by a recovering subscribe's replay: every offset goes out once.
+                return .queued(startWriter: false)
+            }
+            cursor.epoch = mark.position.epoch
+            cursor.latest = mark.position.offset
+        }
+        return append(message, configuration: configuration)
+    }
+
+    /// The slow-consumer refusal when `size` more bytes (one more message) would not fit.
+    private mutating func refusalIfFull(adding size: Int, configuration: SessionConfiguration) -> EnqueueResult? {
+        if outbound.count + writingCount + heldCount >= configuration.maxQueuedMessages
+            || queuedBytes + writingBytes + heldBytes + size > configuration.maxQueuedBytes
         {
             let limits = "\(configuration.maxQueuedMessages) messages or \(configuration.maxQueuedBytes) bytes"
             switch configuration.slowConsumerPolicy {
@@ -121,6 +149,13 @@ struct SessionState: Sendable {
                     close: false)
             }
         }
+        return nil
+    }
+
+    /// Queues `message` at the end, within the limits.
+    private mutating func append(_ message: OutboundMessage, configuration: SessionConfiguration) -> EnqueueResult {
+        let size = message.bytes.count
+        if let refusal = refusalIfFull(adding: size, configuration: configuration) { return refusal }
         outbound.append(message)
         queuedBytes += size
         guard !writing else { return .queued(startWriter: false) }
@@ -165,6 +200,67 @@ struct SessionState: Sendable {
         if phase == .open { beginClose() }
     }
 
+    // MARK: - History
+
+    /// Holds published messages for `entity` from now until ``deliver(_:answer:replay:position:configuration:)``.
+    mutating func holdPublished(_ entity: EntityID) {
+        guard phase == .open else { return }
+        cursors[entity, default: HistoryCursor(epoch: "", latest: 0)].held = cursors[entity]?.held ?? []
+    }
+
+    /// Queues the answer, the replay, then the held messages above `position`; later published
+    /// messages at or below the latest offset queued are skipped.
+    mutating func deliver(
+        _ entity: EntityID, answer: OutboundMessage, replay: [OutboundMessage], position: HistoryPosition,
+        configuration: SessionConfiguration
+    ) -> EnqueueResult {
+        let held = takeHeld(entity)
+        cursors[entity] = HistoryCursor(epoch: position.epoch, latest: position.offset)
+        return enqueueAll(CollectionOfOne(answer) + replay, thenFiltered: held, configuration: configuration)
+    }
+
+    /// A subscribe failed: queues what was held as it came, and keeps no position it never learnt.
+    mutating func releaseHeld(_ entity: EntityID, configuration: SessionConfiguration) -> EnqueueResult {
+        let held = takeHeld(entity)
+        if cursors[entity]?.epoch.isEmpty == true { cursors[entity] = nil }
+        return enqueueAll([], thenFiltered: held, configuration: configuration)
+    }
+
+    mutating func forget(_ entity: EntityID) {
+        if let held = cursors.removeValue(forKey: entity)?.held {
+            heldCount -= held.count
+            heldBytes -= held.reduce(0) { $0 + $1.bytes.count }
+        }
+    }
+
+    private mutating func takeHeld(_ entity: EntityID) -> [OutboundMessage] {
+        guard let held = cursors[entity]?.held else { return [] }
+        cursors[entity]?.held = nil
+        heldCount -= held.count
+        heldBytes -= held.reduce(0) { $0 + $1.bytes.count }
+        return held
+    }
+
+    /// Queues `messages` as they are, then `filtered` through the cursors; the first refusal wins.
+    private mutating func enqueueAll(
+        _ messages: [OutboundMessage], thenFiltered filtered: [OutboundMessage], configuration: SessionConfiguration
+    ) -> EnqueueResult {
+        var startWriter = false
+        for message in messages {
+            switch append(message, configuration: configuration) {
+            case .queued(let start): startWriter = startWriter || start
+            case .refused(let reason, let close): return .refused(reason, close: close)
+            }
+        }
+        for message in filtered {
+            switch enqueue(message, configuration: configuration) {
+            case .queued(let start): startWriter = startWriter || start
+            case .refused(let reason, let close): return .refused(reason, close: close)
+            }
+        }
+        return .queued(startWriter: startWriter)
+    }
+
     // MARK: - Closing
 
     /// Stops taking messages and drops the queue; `true` if this call did it (the caller then closes
@@ -175,6 +271,7 @@ struct SessionState: Sendable {
         phase = .closing
         outbound = []
         queuedBytes = 0
+        dropCursors()
         return true
     }
 
@@ -185,9 +282,16 @@ struct SessionState: Sendable {
         phase = .transportClosed
         outbound = []
         queuedBytes = 0
+        dropCursors()
         guard !handling else { return false }
         handling = true
         return true
+    }
+
+    private mutating func dropCursors() {
+        cursors = [:]
+        heldCount = 0
+        heldBytes = 0
     }
 
     /// `$disconnect` has run; returns who waited for it.
@@ -274,4 +378,14 @@ struct SessionState: Sendable {
         lastActivityMark = now
         return true
     }
+}
+
+/// Where one session stands in one entity's history.
+struct HistoryCursor: Sendable {
+    /// The epoch of ``latest``; empty before the first answer.
+    var epoch: String
+    /// The latest offset queued for the connection.
+    var latest: Int
+    /// Published messages held while a subscribe is in flight; `nil` when none is.
+    var held: [OutboundMessage]?
 }
