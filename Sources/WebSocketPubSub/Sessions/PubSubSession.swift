@@ -200,7 +200,8 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         refusal: SendFailure.Reason?, startedWriter: Bool
     ) {
         let configuration = hub.configuration
-        return carryOut(state.withLock { $0.enqueue(message, configuration: configuration) }, writerInline: writerInline)
+        return carryOut(
+            state.withLock { $0.enqueue(message, configuration: configuration) }, writerInline: writerInline)
     }
 
     /// Starts the writer or closes the transport, as an enqueue decided.
