@@ -28,8 +28,8 @@ struct PubSubServerMain {
         let history = configuration.historyLimits.map { InMemoryHistoryStore(limits: $0) }  // --history-size
         let app = ServerApp(
             configuration: configuration, connections: connections, subscriptions: subscriptions, history: history
-        ) { hub in
-            Notifier(connections: connections, subscriptions: subscriptions, sender: hub, history: history)  // POST /events
+        ) { hub in  // what POST /events publishes through:
+            Notifier(connections: connections, subscriptions: subscriptions, sender: hub, history: history)
         }
         exit(await ServerRunner(app: app).run())  // ws://HOST:PORT/, POST /events, GET /stats
     }
