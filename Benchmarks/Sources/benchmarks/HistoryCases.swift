@@ -35,7 +35,7 @@ enum HistoryCases {
 
     /// A session hub with 1,000 sessions subscribed to one entity, their transports counting what they
     /// are given, and a notifier with or without history.
-    struct FanOut {
+    final class FanOut: Sendable {
         let notifier: Notifier
         let transports: [SessionCases.CountingTransport]
         let entity: EntityID
@@ -66,7 +66,7 @@ enum HistoryCases {
 
         /// `iterations` publishes; counted once every session's transport has them all.
         var side: Side {
-            Side { [self] iterations in
+            Side { iterations in
                 for _ in 0..<iterations {
                     _ = try await notifier.publish(entityId: entity, json: HistoryCases.payload)
                 }
@@ -101,7 +101,7 @@ enum HistoryCases {
 
     /// One session that re-subscribes from 100 messages back, again and again; a recovery counts once
     /// its answer and its 100 replayed messages have reached the transport.
-    struct Recovery {
+    final class Recovery: Sendable {
         let session: PubSubSession
         let transport: SessionCases.CountingTransport
         let request: String
@@ -127,7 +127,7 @@ enum HistoryCases {
         }
 
         var side: Side {
-            Side { [self] iterations in
+            Side { iterations in
                 for _ in 0..<iterations {
                     let expected = received.add(101, ordering: .relaxed).newValue
                     await session.handle(text: request)
