@@ -66,7 +66,7 @@ enum HistoryCases {
 
         /// `iterations` publishes; counted once every session's transport has them all.
         var side: Side {
-            Side { iterations in
+            Side { [self] iterations in
                 for _ in 0..<iterations {
                     _ = try await notifier.publish(entityId: entity, json: HistoryCases.payload)
                 }
@@ -127,7 +127,7 @@ enum HistoryCases {
         }
 
         var side: Side {
-            Side { iterations in
+            Side { [self] iterations in
                 for _ in 0..<iterations {
                     let expected = received.add(101, ordering: .relaxed).newValue
                     await session.handle(text: request)
