@@ -87,7 +87,7 @@ struct SessionState: Sendable {
     private var lastActivityMark: Duration
     /// Per entity subscribed with history: the latest offset queued, and the published messages held
     /// while a subscribe to it is between its store call and its history read.
-    private var cursors: [EntityID: HistoryCursor] = [:]
+    private var cursors = HistoryCursors()
     /// Messages and bytes held in cursors: they count against the outbound limits.
     private var heldCount = 0
     private var heldBytes = 0
@@ -111,24 +111,22 @@ struct SessionState: Sendable {
     /// - Complexity: O(1) amortized.
     mutating func enqueue(_ message: OutboundMessage, configuration: SessionConfiguration) -> EnqueueResult {
         guard phase == .open else { return .refused(.gone, close: false) }
-        if let mark = message.historyMark, !cursors.isEmpty, let index = cursors.index(forKey: mark.entityId) {
-            // One hash per delivery: the cursor is read and updated through its index, in place.
-            if cursors.values[index].held != nil {
+        if let mark = message.historyMark, !cursors.isEmpty {
+            switch cursors.admit(mark) {
+            case .queue:
+                break
+            case .skip:
+                // Already queued by a recovering subscribe's replay: every offset goes out once.
+                return .queued(startWriter: false)
+            case .hold(let slot):
                 if let refusal = refusalIfFull(adding: message.bytes.count, configuration: configuration) {
                     return refusal
                 }
-                cursors.values[index].held!.append(message)
+                cursors.hold(message, slot: slot)
                 heldCount += 1
                 heldBytes += message.bytes.count
                 return .queued(startWriter: false)
             }
-            let position = mark.position
-            if position.offset <= cursors.values[index].latest && position.epoch == cursors.values[index].epoch {
-                // Already queued by a recovering subscribe's replay: every offset goes out once.
-                return .queued(startWriter: false)
-            }
-            cursors.values[index].latest = position.offset
-            if position.epoch != cursors.values[index].epoch { cursors.values[index].epoch = position.epoch }
         }
         return append(message, configuration: configuration)
     }
@@ -206,7 +204,7 @@ struct SessionState: Sendable {
     /// Holds published messages for `entity` from now until ``deliver(_:answer:replay:position:configuration:)``.
     mutating func holdPublished(_ entity: EntityID) {
         guard phase == .open else { return }
-        cursors[entity, default: HistoryCursor(epoch: "", latest: 0)].held = cursors[entity]?.held ?? []
+        cursors.startHolding(entity)
     }
 
     /// Queues the answer, the replay, then the held messages above `position`; later published
@@ -215,28 +213,25 @@ struct SessionState: Sendable {
         _ entity: EntityID, answer: OutboundMessage, replay: [OutboundMessage], position: HistoryPosition,
         configuration: SessionConfiguration
     ) -> EnqueueResult {
-        let held = takeHeld(entity)
-        cursors[entity] = HistoryCursor(epoch: position.epoch, latest: position.offset)
+        guard phase == .open else { return .refused(.gone, close: false) }
+        let held = uncount(cursors.stopHolding(entity, at: position))
         return enqueueAll(CollectionOfOne(answer) + replay, thenFiltered: held, configuration: configuration)
     }
 
     /// A subscribe failed: queues what was held as it came, and keeps no position it never learnt.
     mutating func releaseHeld(_ entity: EntityID, configuration: SessionConfiguration) -> EnqueueResult {
-        let held = takeHeld(entity)
-        if cursors[entity]?.epoch.isEmpty == true { cursors[entity] = nil }
+        guard phase == .open else { return .refused(.gone, close: false) }
+        let held = uncount(cursors.stopHolding(entity, at: nil))
         return enqueueAll([], thenFiltered: held, configuration: configuration)
     }
 
     mutating func forget(_ entity: EntityID) {
-        if let held = cursors.removeValue(forKey: entity)?.held {
-            heldCount -= held.count
-            heldBytes -= held.reduce(0) { $0 + $1.bytes.count }
-        }
+        uncount(cursors.remove(entity))
     }
 
-    private mutating func takeHeld(_ entity: EntityID) -> [OutboundMessage] {
-        guard let held = cursors[entity]?.held else { return [] }
-        cursors[entity]?.held = nil
+    /// Takes held messages out of the held counts.
+    @discardableResult
+    private mutating func uncount(_ held: [OutboundMessage]) -> [OutboundMessage] {
         heldCount -= held.count
         heldBytes -= held.reduce(0) { $0 + $1.bytes.count }
         return held
@@ -290,7 +285,7 @@ struct SessionState: Sendable {
     }
 
     private mutating func dropCursors() {
-        cursors = [:]
+        cursors.removeAll()
         heldCount = 0
         heldBytes = 0
     }
@@ -379,14 +374,4 @@ struct SessionState: Sendable {
         lastActivityMark = now
         return true
     }
-}
-
-/// Where one session stands in one entity's history.
-struct HistoryCursor: Sendable {
-    /// The epoch of ``latest``; empty before the first answer.
-    var epoch: String
-    /// The latest offset queued for the connection.
-    var latest: Int
-    /// Published messages held while a subscribe is in flight; `nil` when none is.
-    var held: [OutboundMessage]?
 }
