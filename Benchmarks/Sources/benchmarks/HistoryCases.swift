@@ -33,6 +33,23 @@ enum HistoryCases {
         ]
     }
 
+    /// A socket-like transport: takes each batch at once, on the caller's thread, as the NIO host's
+    /// transport does when the socket accepts the bytes (a ``CallbackSessionTransport``).
+    final class InlineTransport: CallbackSessionTransport {
+        let counter = SessionCases.CountingTransport()
+
+        func write(_ messages: [OutboundMessage], completion: @escaping @Sendable (Bool) -> Void) {
+            counter.written.add(messages.count, ordering: .releasing)
+            completion(true)
+        }
+
+        func write(_ messages: [OutboundMessage]) async throws {
+            counter.written.add(messages.count, ordering: .releasing)
+        }
+
+        func close(code: UInt16, reason: String) async {}
+    }
+
     /// A session hub with 1,000 sessions subscribed to one entity, their transports counting what they
     /// are given, and a notifier with or without history.
     final class FanOut: Sendable {
@@ -54,11 +71,11 @@ enum HistoryCases {
             entity = try EntityID(validating: "history-bench")
             var transports: [SessionCases.CountingTransport] = []
             for _ in 0..<HistoryCases.subscriberCount {
-                let transport = SessionCases.CountingTransport()
+                let transport = InlineTransport()
                 guard case .opened(let session) = await hub.connect(ConnectRequest(id: .random()), transport: transport)
                 else { fatalError("the benchmark's session was refused") }
                 await session.handle(text: #"{"action":"subscribe","entityId":"history-bench"}"#)
-                transports.append(transport)
+                transports.append(transport.counter)
             }
             self.transports = transports
             await SessionCases.waitForReplies(transports, total: HistoryCases.subscriberCount)
