@@ -98,7 +98,13 @@ struct PubSubNodeMain {
 
         return await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await broker.run { entity, message in try await localNotifier.publish(entityId: entity, json: message) }
+                await broker.run { entity, message, position in
+                    guard let position else { return try await localNotifier.publish(entityId: entity, json: message) }
+                    // Numbered by the publishing node's transaction: delivered with its mark, so that
+                    // a session recovering this entity skips what its replay already holds.
+                    return try await localNotifier.publish(
+                        entityId: entity, message: .entityEnvelope(entityId: entity, json: message, position: position))
+                }
             }
             // Not a child of the group: it must end before the node deregisters, or a heartbeat in
             // between would find the lease gone and report it lost.
