@@ -15,9 +15,11 @@ struct ConformanceGuide: Hashable, Sendable {
     static let atomicLimitCheck = ConformanceGuide(anchor: "the-atomic-limit-check")
     static let identifiers = ConformanceGuide(anchor: "identifiers-collation-and-size")
     static let runningTheSuite = ConformanceGuide(anchor: "running-the-conformance-suite")
+    static let historyStore = ConformanceGuide(anchor: "historystore")
 
     /// Every section a report can name; a test keeps them in step with the document's headings.
     static let all: [ConformanceGuide] = [
         connectionStore, subscriptionStore, indexBothDirections, atomicLimitCheck, identifiers, runningTheSuite,
+        historyStore,
     ]
 }
