@@ -80,7 +80,7 @@ final class GatedHistoryStore: HistoryStore {
     func append(_ message: [UInt8], to entity: EntityID) async throws -> HistoryPosition {
         if failing.withLock({ $0 }) { throw Unavailable() }
         let position = base.append(message, to: entity)
-        if let gate = gates.withLock({ gates in defer { gates.append = nil }; return gates.append }) {
+        if let gate = takeGate(\.append) {
             await gate.pass()
         }
         return position
@@ -88,11 +88,19 @@ final class GatedHistoryStore: HistoryStore {
 
     func read(_ entity: EntityID, since: HistoryPosition?) async -> HistoryRead {
         let read = base.read(entity, since: since)
-        if let gate = gates.withLock({ gates in defer { gates.read = nil }; return gates.read }) {
+        if let gate = takeGate(\.read) {
             await gate.pass()
         }
         return read
     }
 
     func removeExpired() -> Int { base.removeExpired() }
+
+    private func takeGate(_ which: WritableKeyPath<(append: TestGate?, read: TestGate?), TestGate?>) -> TestGate? {
+        gates.withLock { gates in
+            let gate = gates[keyPath: which]
+            gates[keyPath: which] = nil
+            return gate
+        }
+    }
 }

@@ -58,7 +58,8 @@ struct Received: Decodable, Equatable {
 
 func subscribe(_ entity: String, since: HistoryPosition? = nil) -> String {
     guard let since else { return #"{"action":"subscribe","entityId":"\#(entity)"}"# }
-    return #"{"action":"subscribe","entityId":"\#(entity)","since":{"offset":\#(since.offset),"epoch":"\#(since.epoch)"}}"#
+    return
+        #"{"action":"subscribe","entityId":"\#(entity)","since":{"offset":\#(since.offset),"epoch":"\#(since.epoch)"}}"#
 }
 
 @Suite("History: offsets, recovery and the races around it", .timeLimit(.minutes(1)))
@@ -80,7 +81,9 @@ struct RecoveryTests {
                 #"{"entityId":"game","message":1,"offset":1,"epoch":"\#(epoch)"}"#,
                 #"{"entityId":"game","message":2,"offset":2,"epoch":"\#(epoch)"}"#,
             ])
-        #expect(String(decoding: PubSubEndpoints.json(of: second), as: UTF8.self).hasSuffix(#","offset":2,"epoch":"\#(epoch)"}"#))
+        #expect(
+            String(decoding: PubSubEndpoints.json(of: second), as: UTF8.self).hasSuffix(
+                #","offset":2,"epoch":"\#(epoch)"}"#))
     }
 
     @Test func aClientThatWasAwayGetsExactlyWhatItMissedThenLiveMessages() async throws {

@@ -25,9 +25,11 @@ struct PubSubServerMain {
         }
         let connections = InMemoryConnectionStore()  // or your database-backed stores
         let subscriptions = InMemorySubscriptionStore()
-        let app = ServerApp(configuration: configuration, connections: connections, subscriptions: subscriptions) {
-            hub in
-            Notifier(connections: connections, subscriptions: subscriptions, sender: hub)  // POST /events
+        let history = configuration.historyLimits.map { InMemoryHistoryStore(limits: $0) }  // --history-size
+        let app = ServerApp(
+            configuration: configuration, connections: connections, subscriptions: subscriptions, history: history
+        ) { hub in  // what POST /events publishes through:
+            Notifier(connections: connections, subscriptions: subscriptions, sender: hub, history: history)
         }
         exit(await ServerRunner(app: app).run())  // ws://HOST:PORT/, POST /events, GET /stats
     }

@@ -35,6 +35,8 @@ public struct ServerApp: Sendable {
     ///   - router: Custom routes and the `$connect` authorizer; `subscribe` and `unsubscribe` are built in.
     ///   - connections: The connection store.
     ///   - subscriptions: The subscription store.
+    ///   - history: The history store the publisher's notifier appends to (`--history-size`); `nil`
+    ///     keeps no history.
     ///   - authorizeSubscription: Asked before every subscribe; `nil` allows all.
     ///   - observer: Receives every ``PubSubEvent``.
     ///   - unheldRecipients: ``UnheldRecipientPolicy/heldElsewhere`` for a node of a cluster.
@@ -44,6 +46,7 @@ public struct ServerApp: Sendable {
         router: MessageRouter = MessageRouter(),
         connections: any ConnectionStore,
         subscriptions: any SubscriptionStore,
+        history: (any HistoryStore)? = nil,
         authorizeSubscription: PubSubGateway.SubscriptionAuthorizer? = nil,
         observer: (any PubSubObserver)? = nil,
         unheldRecipients: UnheldRecipientPolicy = .gone,
@@ -55,6 +58,7 @@ public struct ServerApp: Sendable {
             router: router,
             connections: connections,
             subscriptions: subscriptions,
+            history: history,
             configuration: .init(maxSubscriptionsPerConnection: configuration.maxSubscriptionsPerConnection),
             authorizeSubscription: authorizeSubscription,
             observer: observer
@@ -93,15 +97,19 @@ public struct ServerApp: Sendable {
     ) -> ServerApp {
         let connections = InMemoryConnectionStore()
         let subscriptions = InMemorySubscriptionStore()
+        let history = configuration.historyLimits.map { InMemoryHistoryStore(limits: $0) }
         return ServerApp(
             configuration: configuration,
             router: router,
             connections: connections,
             subscriptions: subscriptions,
+            history: history,
             authorizeSubscription: authorizeSubscription,
             observer: observer
         ) { hub in
-            Notifier(connections: connections, subscriptions: subscriptions, sender: hub, observer: observer)
+            Notifier(
+                connections: connections, subscriptions: subscriptions, sender: hub, history: history,
+                observer: observer)
         }
     }
 }

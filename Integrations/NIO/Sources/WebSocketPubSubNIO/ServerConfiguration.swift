@@ -58,6 +58,15 @@ public struct ServerConfiguration: Sendable {
     /// decline every offer (the default, as in Socket.IO, Phoenix and uWS). Message limits apply
     /// to the decompressed size.
     public var permessageDeflate: PermessageDeflateConfiguration? = nil
+    /// Messages kept per entity for recovery (`--history-size`); 0, the default, keeps no history.
+    public var historySize = 0
+    /// How long a kept message is replayed (`--history-ttl`, in seconds; 300 by default).
+    public var historyTimeToLive: Duration = .seconds(300)
+
+    /// The history limits the flags ask for, or `nil` when history is off.
+    public var historyLimits: HistoryLimits? {
+        historySize > 0 ? HistoryLimits(maxMessagesPerEntity: historySize, timeToLive: historyTimeToLive) : nil
+    }
 
     /// The defaults of `DESIGN.md`.
     public init() {}
@@ -108,6 +117,8 @@ extension ServerConfiguration {
             case "--ping-interval": configuration.pingInterval = try seconds()
             case "--ping-timeout": configuration.pingTimeout = try seconds()
             case "--close-timeout": configuration.closeHandshakeTimeout = try seconds()
+            case "--history-size": configuration.historySize = try integer(min: 0)
+            case "--history-ttl": configuration.historyTimeToLive = try seconds()
             case "--demo-page":
                 guard value == "on" || value == "off" else {
                     throw UsageError(message: "--demo-page expects on or off, got \"\(value)\"")
@@ -139,6 +150,7 @@ extension ServerConfiguration {
             "[--max-connections N] [--max-connections-per-address N]",
             "[--ping-interval 30] [--ping-timeout 10] [--close-timeout 3]",
             "[--allowed-origin ORIGIN]... [--demo-page on|off] [--permessage-deflate]",
+            "[--history-size 0] [--history-ttl 300]",
         ]
         return "usage: \(program) " + lines.joined(separator: "\n" + indent)
     }
