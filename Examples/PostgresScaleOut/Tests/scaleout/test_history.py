@@ -208,6 +208,52 @@ def test_offsets_grow_by_exactly_one_per_entity_under_concurrent_publishes_to_bo
         assert_silent(ws)
 
 
+def test_a_recovering_subscribe_on_one_node_during_a_stream_of_publishes_to_both_gets_each_offset_once(history_cluster):
+    """The subscribe writes its subscription, then reads the position; publishes that commit in
+    between also come live through the node's notifications. The session must hold and filter
+    them, so that the client sees every offset exactly once, in order."""
+    cluster = history_cluster
+    entity_id = entity("stream")
+    ws, since = _subscribe_and_receive_two(cluster, cluster.a, entity_id)
+    ws.close()
+    per_node = 40
+    total = 2 * per_node  # offsets 3..82, from one publisher thread per node at once
+    positions: dict[int, dict] = {}
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    recovering = threading.Event()
+
+    def stream(node, name: str) -> None:
+        try:
+            for index in range(per_node):
+                if index == per_node // 4:
+                    recovering.set()
+                message = {"via": name, "n": index}
+                offset, _ = published_position(publish(node, entity_id, message))
+                with lock:
+                    positions[offset] = message
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            recovering.set()
+
+    publishers = [threading.Thread(target=stream, args=(node, node.name)) for node in (cluster.a, cluster.b)]
+    for thread in publishers:
+        thread.start()
+    recovering.wait(30)
+    back = cluster.connect(cluster.b)
+    answer = subscribe_at(back, entity_id, since)
+    for thread in publishers:
+        thread.join(60)
+    assert not errors, errors
+    assert sorted(positions) == list(range(3, 3 + total))
+    assert answer["recovered"] is True and answer["epoch"] == since["epoch"], answer
+    for offset in range(3, 3 + total):
+        expect_envelope(back, entity_id, positions[offset], offset, since["epoch"], timeout=10)
+    assert_silent(back)
+    print(f"recovered from offset 2 with the latest at {answer['offset']} while {total} publishes streamed")
+
+
 def test_without_history_subscribe_answers_and_envelopes_carry_no_position(cluster):
     entity_id = entity("plain")
     ws = open_ws(cluster.a)
