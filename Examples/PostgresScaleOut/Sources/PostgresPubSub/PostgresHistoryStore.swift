@@ -103,8 +103,10 @@ public struct PostgresHistoryStore: HistoryStore {
         // Only a position that can be recovered asks for messages: its epoch, an offset below the
         // latest, no more messages than are kept.
         let after = Int64(since.map { max(0, $0.offset) } ?? 0)
-        let epoch = since?.epoch ?? ""
-        let wanted = since != nil
+        // An epoch PostgreSQL text cannot hold (a client's "\u0000") matches none: not sent at all.
+        let sendable = !(since?.epoch.utf8.contains(0) ?? true)
+        let epoch = sendable ? since?.epoch ?? "" : ""
+        let wanted = sendable
         let rows = try await client.query(
             """
             SELECT s.latest, s.epoch, m."offset", m.message

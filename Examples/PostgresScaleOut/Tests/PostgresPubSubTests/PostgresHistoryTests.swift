@@ -138,6 +138,18 @@ struct PostgresHistoryTests {
         }
     }
 
+    @Test func anEpochWithANulFromAClientIsNotRecoveredAndIsNoError() async throws {
+        try await TestDatabase.withClient { client, schemas in
+            let schema = try await schemas.make()
+            let history = Self.store(client, schema)
+            let entity = try EntityID(validating: "e")
+            let position = try await history.append(Array("1".utf8), to: entity)
+            let read = try await history.read(
+                entity, since: HistoryPosition(offset: 0, epoch: position.epoch + "\u{0}"))
+            #expect(read == HistoryRead(position: position, recovered: false))
+        }
+    }
+
     @Test func entitiesAreToldApartByTheirExactBytesNulIncluded() async throws {
         try await TestDatabase.withClient { client, schemas in
             let schema = try await schemas.make()
