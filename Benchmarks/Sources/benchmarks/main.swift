@@ -9,7 +9,9 @@ if let quick = arguments.firstIndex(of: "--quick") {
     Settings.sampleSeconds = 0.01
 }
 let filter = arguments.first
-let cases = CodecCases.all + RouteCases.all + PubSubCases.all + SessionCases.all + EndToEnd.all + DeflateCases.all
+let cases =
+    CodecCases.all + RouteCases.all + PubSubCases.all + SessionCases.all + HistoryCases.all + EndToEnd.all
+    + DeflateCases.all
 for benchmark in cases where filter.map({ benchmark.name.contains($0) }) ?? true {
     do {
         let result = try await benchmark.measure()

@@ -5,7 +5,9 @@ public import Foundation
 ///
 /// `--host` (default `127.0.0.1`), `--port` (8080; 0 picks a free one), `--max-message-bytes` (131072),
 /// `--max-subscriptions-per-connection` (128), `--max-pending-outbound-bytes` (4 MiB: what a slow
-/// reader may have queued before the slow-consumer policy closes it).
+/// reader may have queued before the slow-consumer policy closes it), and history for recovery:
+/// `--history-size` (messages kept per entity; 0, the default, keeps none) and `--history-ttl`
+/// (seconds, 300).
 ///
 /// ```swift
 /// let options = PubSubHostOptions.parseOrExit(program: "pubsub-myhost")
@@ -23,6 +25,16 @@ public struct PubSubHostOptions: Hashable, Sendable {
     public var maxSubscriptionsPerConnection = PubSubGateway.Configuration.defaultMaxSubscriptionsPerConnection
     /// Outbound bytes queued for one connection before the slow-consumer policy applies.
     public var maxPendingOutboundBytes = 4 << 20
+    /// Messages kept per entity for recovery; 0 keeps no history.
+    public var historySize = 0
+    /// How long a kept message is replayed, in seconds.
+    public var historyTimeToLiveSeconds = 300
+
+    /// The history limits the flags ask for, or `nil` when history is off.
+    public var historyLimits: HistoryLimits? {
+        guard historySize > 0 else { return nil }
+        return HistoryLimits(maxMessagesPerEntity: historySize, timeToLive: .seconds(historyTimeToLiveSeconds))
+    }
 
     /// The defaults.
     public init() {}
@@ -31,7 +43,8 @@ public struct PubSubHostOptions: Hashable, Sendable {
     public static func usage(program: String) -> String {
         let indent = String(repeating: " ", count: "usage: \(program) ".count)
         return "usage: \(program) [--host 127.0.0.1] [--port 8080] [--max-message-bytes 131072]\n" + indent
-            + "[--max-subscriptions-per-connection 128] [--max-pending-outbound-bytes 4194304]"
+            + "[--max-subscriptions-per-connection 128] [--max-pending-outbound-bytes 4194304]\n" + indent
+            + "[--history-size 0] [--history-ttl 300]"
     }
 
     /// The options of `arguments` (without the program name).
@@ -50,14 +63,17 @@ public struct PubSubHostOptions: Hashable, Sendable {
                 options.host = value
                 continue
             }
-            guard let number = Int(value), number >= (flag == "--port" ? 0 : 1) else {
-                throw PubSubUsageError(message: "\(flag) needs a positive integer, not '\(value)'\n\(usage)")
+            let minimum = flag == "--port" || flag == "--history-size" ? 0 : 1
+            guard let number = Int(value), number >= minimum else {
+                throw PubSubUsageError(message: "\(flag) needs an integer >= \(minimum), not '\(value)'\n\(usage)")
             }
             switch flag {
             case "--port" where number <= 65_535: options.port = number
             case "--max-message-bytes": options.maxMessageBytes = number
             case "--max-subscriptions-per-connection": options.maxSubscriptionsPerConnection = number
             case "--max-pending-outbound-bytes": options.maxPendingOutboundBytes = number
+            case "--history-size": options.historySize = number
+            case "--history-ttl" where number <= 86_400: options.historyTimeToLiveSeconds = number
             default: throw PubSubUsageError(message: "unknown flag or bad value: \(flag) \(value)\n\(usage)")
             }
         }

@@ -26,6 +26,8 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     public let connection: Connection
 
     private let transport: any SessionTransport
+    /// The transport again when it takes batches without a task; read once, at open.
+    private let callbackTransport: (any CallbackSessionTransport)?
     private let hub: SessionHub
     /// Whether the transport takes ``OutboundMessage/compressedPayload``; read once, at open.
     let acceptsCompressedPayloads: Bool
@@ -34,6 +36,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     init(connection: Connection, transport: any SessionTransport, hub: SessionHub, openedAt: Duration) {
         self.connection = connection
         self.transport = transport
+        self.callbackTransport = transport as? any CallbackSessionTransport
         self.acceptsCompressedPayloads = transport.acceptsCompressedPayloads
         self.hub = hub
         self.state = StoreLock(SessionState(openedAt: openedAt))
@@ -212,7 +215,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         case .queued(let startWriter):
             guard startWriter else { return (nil, false) }
             if writerInline { return (nil, true) }
-            Task { await self.writeQueued() }
+            startWriting()
             return (nil, false)
         case .refused(let reason, let close):
             if close {
@@ -226,7 +229,40 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// so that the caller's wait stays one write however many publishes arrive.
     private func writeOneBatchThenHandOff() async {
         guard let batch = state.withLock({ $0.takeBatch() }), await write(batch) else { return }
-        if state.withLock({ $0.handOffWriting() }) { Task { await self.writeQueued() } }
+        if state.withLock({ $0.handOffWriting() }) { startWriting() }
+    }
+
+    /// Drains the queue from a writer task, or through the transport's callbacks when it takes them.
+    private func startWriting() {
+        if let callbackTransport {
+            pumpWrites(through: callbackTransport)
+        } else {
+            Task { await self.writeQueued() }
+        }
+    }
+
+    /// Hands queued batches to a callback transport until none is left. A completion that comes
+    /// before `write` returns lets this loop go on; a later one starts the loop again, so the stack
+    /// never grows with the number of batches.
+    private func pumpWrites(through transport: any CallbackSessionTransport) {
+        while let batch = state.withLock({ $0.takeBatch() }) {
+            let completion = WriteCompletion()
+            transport.write(batch) { written in
+                guard completion.completeAfterReturn(written: written) else { return }
+                if written {
+                    self.pumpWrites(through: transport)
+                } else {
+                    self.state.withLock { $0.writeFailed() }
+                }
+            }
+            switch completion.returned() {
+            case .pending: return
+            case .written: continue
+            case .failed:
+                state.withLock { $0.writeFailed() }
+                return
+            }
+        }
     }
 
     /// Hands queued messages to the transport, a batch at a time, until none is left.

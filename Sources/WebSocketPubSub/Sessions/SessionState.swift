@@ -111,23 +111,24 @@ struct SessionState: Sendable {
     /// - Complexity: O(1) amortized.
     mutating func enqueue(_ message: OutboundMessage, configuration: SessionConfiguration) -> EnqueueResult {
         guard phase == .open else { return .refused(.gone, close: false) }
-        if let mark = message.historyMark, !cursors.isEmpty, var cursor = cursors.removeValue(forKey: mark.entityId) {
-            defer { cursors[mark.entityId] = cursor }
-            if cursor.held != nil {
+        if let mark = message.historyMark, !cursors.isEmpty, let index = cursors.index(forKey: mark.entityId) {
+            // One hash per delivery: the cursor is read and updated through its index, in place.
+            if cursors.values[index].held != nil {
                 if let refusal = refusalIfFull(adding: message.bytes.count, configuration: configuration) {
                     return refusal
                 }
-                cursor.held!.append(message)
+                cursors.values[index].held!.append(message)
                 heldCount += 1
                 heldBytes += message.bytes.count
                 return .queued(startWriter: false)
             }
-            if mark.position.epoch == cursor.epoch && mark.position.offset <= cursor.latest {
+            let position = mark.position
+            if position.offset <= cursors.values[index].latest && position.epoch == cursors.values[index].epoch {
                 // Already queued by a recovering subscribe's replay: every offset goes out once.
                 return .queued(startWriter: false)
             }
-            cursor.epoch = mark.position.epoch
-            cursor.latest = mark.position.offset
+            cursors.values[index].latest = position.offset
+            if position.epoch != cursors.values[index].epoch { cursors.values[index].epoch = position.epoch }
         }
         return append(message, configuration: configuration)
     }

@@ -9,6 +9,13 @@ struct PubSubHostOptionsTests {
         #expect(options.port == 8080)
         #expect(options.maxMessageBytes == 131_072)
         #expect(options.maxSubscriptionsPerConnection == 128)
+        #expect(options.historyLimits == nil)
+    }
+
+    @Test func historyFlagsGiveTheLimits() throws {
+        let options = try PubSubHostOptions.parse(["--history-size", "50", "--history-ttl", "7"], program: "pubsub-x")
+        #expect(options.historyLimits == HistoryLimits(maxMessagesPerEntity: 50, timeToLive: .seconds(7)))
+        #expect(try PubSubHostOptions.parse(["--history-size", "0"], program: "pubsub-x").historyLimits == nil)
     }
 
     @Test func readsEveryFlag() throws {
@@ -23,6 +30,7 @@ struct PubSubHostOptionsTests {
 
     @Test(arguments: [
         ["--port"], ["--port", "x"], ["--port", "70000"], ["--max-message-bytes", "0"], ["--nope", "1"], ["--help"],
+        ["--history-size", "-1"], ["--history-ttl", "0"], ["--history-ttl", "86401"],
     ])
     func refusesAMistakeWithTheUsage(_ arguments: [String]) {
         #expect(throws: PubSubUsageError.self) { try PubSubHostOptions.parse(arguments, program: "pubsub-x") }

@@ -1,6 +1,7 @@
-"""History and recovery (DESIGN.md, "Contract: history and recovery"): offsets and epochs on every
-envelope, the position in the subscribe answer, `since` replaying exactly what a client missed, and the
-cases where it cannot (another epoch, a trimmed offset, an expired message, a restart)."""
+"""History and recovery (DESIGN.md, "Contract: history and recovery"), against every host: offsets
+and epochs on every envelope, the position in the subscribe answer, `since` replaying exactly what a
+client missed, and the cases where it cannot (another epoch, a trimmed offset, an expired message, a
+restart)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,8 @@ import uuid
 import pytest
 from websockets.sync.client import connect
 
-from conftest import _start, nio_host_only
+from conftest import _start
 from support import http, publish
-
-pytestmark = nio_host_only("--history-size and --history-ttl are flags of the example server")
 
 
 def entity() -> str:

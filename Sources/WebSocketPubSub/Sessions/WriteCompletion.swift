@@ -1,0 +1,39 @@
+import Synchronization
+
+/// Who goes on after a callback transport's write: the loop that called `write`, when the completion
+/// came before `write` returned, or the completion itself, when it came later. One atomic word
+/// settles the race between the two.
+final class WriteCompletion: Sendable {
+    enum Outcome {
+        /// The write has not completed: its completion will continue.
+        case pending
+        /// It completed with the bytes taken: the caller continues.
+        case written
+        /// It completed with the connection gone.
+        case failed
+    }
+
+    private static let pending = 0
+    private static let returned = 1
+    private static let written = 2
+    private static let failed = 3
+
+    private let state = Atomic<Int>(WriteCompletion.pending)
+
+    /// Called by the completion; `true` when `write` had already returned, so the completion must
+    /// continue itself, `false` when the caller's loop will see the outcome.
+    func completeAfterReturn(written: Bool) -> Bool {
+        let outcome = written ? Self.written : Self.failed
+        let (exchanged, _) = state.compareExchange(
+            expected: Self.pending, desired: outcome, ordering: .acquiringAndReleasing)
+        return !exchanged
+    }
+
+    /// Called once `write` has returned.
+    func returned() -> Outcome {
+        let (exchanged, original) = state.compareExchange(
+            expected: Self.pending, desired: Self.returned, ordering: .acquiringAndReleasing)
+        if exchanged { return .pending }
+        return original == Self.written ? .written : .failed
+    }
+}
