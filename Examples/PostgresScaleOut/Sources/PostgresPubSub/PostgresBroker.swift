@@ -23,8 +23,9 @@ public import WebSocketPubSub
 /// notifies in the same transaction, and the notification carries the offset and epoch it got
 /// (handed to `deliver`, and in the report's ``DeliveryReport/position``). The stream row's lock is
 /// held until commit and PostgreSQL queues notifications in commit order, so every node hears an
-/// entity's events in offset order: a client on any node receives offsets 1, 2, 3, … in order. A
-/// client whose node missed events during an outage recovers them from the history.
+/// entity's events in offset order: a client on any node receives offsets 1, 2, 3, … in order. An
+/// event this node misses (its listener down) leaves a gap in its clients' offsets; a client that
+/// sees one resubscribes with `since` on the same connection and gets the rest from the history.
 ///
 /// ```swift
 /// let broker = PostgresBroker(url: url, client: client, identity: identity, logger: logger)

@@ -261,6 +261,35 @@ def test_a_recovering_subscribe_on_one_node_during_a_stream_of_publishes_to_both
     print(f"recovered from offset 2 with the latest at {answer['offset']} while {total} publishes streamed")
 
 
+def test_a_client_that_sees_a_gap_recovers_it_on_the_same_connection(history_cluster):
+    """A node that missed a notification (its listener was down) leaves a gap in the offsets its
+    clients see; a client that notices resubscribes with `since` on the same connection."""
+    cluster = history_cluster
+    entity_id = entity("gap")
+    ws = cluster.connect(cluster.b)
+    epoch = subscribe_at(ws, entity_id)["epoch"]
+    publish(cluster.a, entity_id, {"n": 1})
+    expect_envelope(ws, entity_id, {"n": 1}, 1, epoch)
+    # Offset 2 is numbered and kept, but no node hears of it: a notification lost in an outage.
+    cluster.database.run(
+        "SELECT r_offset FROM pubsub_history_append("
+        f"convert_to('{entity_id}', 'UTF8'), convert_to('{{\"n\":2}}', 'UTF8'), 'unused', 100)"
+    )
+    publish(cluster.a, entity_id, {"n": 3})
+    expect_envelope(ws, entity_id, {"n": 3}, 3, epoch)
+
+    answer = subscribe_at(ws, entity_id, {"offset": 1, "epoch": epoch})
+
+    assert_json_equal(
+        answer, {"status": "subscribed", "entityId": entity_id, "offset": 3, "epoch": epoch, "recovered": True}
+    )
+    expect_envelope(ws, entity_id, {"n": 2}, 2, epoch)
+    expect_envelope(ws, entity_id, {"n": 3}, 3, epoch)
+    publish(cluster.b, entity_id, {"n": 4})
+    expect_envelope(ws, entity_id, {"n": 4}, 4, epoch)
+    assert_silent(ws)
+
+
 def test_without_history_subscribe_answers_and_envelopes_carry_no_position(cluster):
     entity_id = entity("plain")
     ws = open_ws(cluster.a)
