@@ -22,7 +22,7 @@ public import WebSocketPubSub
 /// - ``removeExpired()`` deletes the expired messages and the stream rows left with no message
 ///   that were neither appended to nor created for ``streamRetention``: their entities start a new
 ///   epoch if seen again, so a client still holding the old one is told `recovered: false`. Call
-///   it periodically (`pubsub-node` does, every few seconds).
+///   it periodically (`pubsub-node` does every quarter of the time to live, between 1 and 60 s).
 ///
 /// The caps ``HistoryLimits/maxRetainedBytes`` and ``HistoryLimits/maxEntities`` are not enforced
 /// here: the database holds at most `maxMessagesPerEntity` messages per entity published to within
@@ -36,6 +36,7 @@ public import WebSocketPubSub
 public struct PostgresHistoryStore: HistoryStore {
     public let limits: HistoryLimits
     /// How long a stream row with no message kept outlives its last append or its creation.
+    /// A cluster's nodes must agree on it (`pubsub-node` uses the default).
     public let streamRetention: Duration
 
     private let client: PostgresClient
@@ -45,7 +46,8 @@ public struct PostgresHistoryStore: HistoryStore {
     /// A store over `client`'s database. The schema must exist, and `client` must be running.
     ///
     /// - Parameter streamRetention: How long an entity's epoch and latest offset are remembered
-    ///   after its last message expired; at least ``HistoryLimits/timeToLive``. One day by default.
+    ///   after its last append (or its first read) once no message of it is kept; at least
+    ///   ``HistoryLimits/timeToLive``. One day by default.
     public init(
         client: PostgresClient,
         schema: PostgresSchema = .default,
