@@ -13,13 +13,20 @@ enum ClusterMessage {
 
     /// An event as it is delivered: `{"event":…,"reply":…,"entityId":…,"message":M}`, `M` byte for byte.
     static func event(id: UUID, reply: String, entityId: EntityID, message: [UInt8]) -> String {
+        var bytes = Array(head(id: id, reply: reply, entityId: entityId).utf8)
+        bytes.append(contentsOf: Array(",\"message\":".utf8))
+        bytes.append(contentsOf: message)
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The start of an event's text, `{"event":…,"reply":…,"entityId":…`: with history, the
+    /// database appends `,"offset":N,"epoch":"…","message":M}` once it has numbered the event.
+    static func head(id: UUID, reply: String, entityId: EntityID) -> String {
         var bytes = Array("{\"event\":\"\(id.uuidString.lowercased())\",\"reply\":".utf8)
         JSONEscaping.appendQuoted(reply, to: &bytes)
         bytes.append(contentsOf: Array(",\"entityId\":".utf8))
         JSONEscaping.appendQuoted(entityId.rawValue, to: &bytes)
-        bytes.append(contentsOf: Array(",\"message\":".utf8))
-        bytes.append(contentsOf: message)
-        bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -39,6 +46,8 @@ enum ClusterMessage {
     struct Content: Hashable, Sendable {
         var entityId: EntityID
         var message: [UInt8]
+        /// The event's position in its entity's history, when it was published with history.
+        var position: HistoryPosition?
     }
 
     /// A message that is not one of ours: a hand-made NOTIFY on the channel, or another version.
@@ -69,12 +78,27 @@ enum ClusterMessage {
             }
             guard let message = try scanner.member("message", in: bytes) else { throw Malformed(reason: "no message") }
             return Notice(
-                event: event, reply: reply, content: Content(entityId: entityId, message: Array(bytes[message.range])))
+                event: event, reply: reply,
+                content: Content(
+                    entityId: entityId, message: Array(bytes[message.range]),
+                    position: try position(in: bytes, scanner: scanner)))
         } catch let error as Malformed {
             throw error
         } catch {
             throw Malformed(reason: "\(error)")
         }
+    }
+
+    /// The `offset` and `epoch` members, both or neither.
+    private static func position(in bytes: [UInt8], scanner: JSONScanner) throws -> HistoryPosition? {
+        let offset = try scanner.member("offset", in: bytes)
+        let epoch = try scanner.member("epoch", in: bytes)
+        if offset == nil && epoch == nil { return nil }
+        guard let offset, offset.kind == .number, let value = Int(String(decoding: bytes[offset.range], as: UTF8.self)),
+            value > 0
+        else { throw Malformed(reason: "no positive integer offset") }
+        guard let text = epoch?.string, !text.isEmpty else { throw Malformed(reason: "no epoch") }
+        return HistoryPosition(offset: value, epoch: text)
     }
 
     /// The `event` member of either kind of notification.

@@ -19,9 +19,19 @@ public import WebSocketPubSub
 ///   result is reported to the publisher. If the connection drops it reconnects; notifications sent
 ///   while it was down are lost (at most once), and each outage is logged.
 ///
+/// With a ``PostgresHistoryStore``, a publish appends the event to the entity's history and
+/// notifies in the same transaction, and the notification carries the offset and epoch it got
+/// (handed to `deliver`, and in the report's ``DeliveryReport/position``). The stream row's lock is
+/// held until commit and PostgreSQL queues notifications in commit order, so every node hears an
+/// entity's events in offset order: a client on any node receives offsets 1, 2, 3, … in order. An
+/// event this node misses (its listener down) leaves a gap in its clients' offsets; a client that
+/// sees one resubscribes with `since` on the same connection and gets the rest from the history.
+///
 /// ```swift
 /// let broker = PostgresBroker(url: url, client: client, identity: identity, logger: logger)
-/// group.addTask { await broker.run { entity, message in try await localNotifier.publish(entityId: entity, json: message) } }
+/// group.addTask {
+///     await broker.run { entity, message, _ in try await localNotifier.publish(entityId: entity, json: message) }
+/// }
 /// try await broker.waitUntilListening()
 /// let report = try await broker.publish(entityId: game, message: Array(#"{"score":3}"#.utf8))
 /// ```
@@ -40,8 +50,11 @@ public final class PostgresBroker: Sendable {
         }
     }
 
-    /// Delivers one event to this node's subscribers.
-    public typealias Deliver = @Sendable (_ entityId: EntityID, _ message: [UInt8]) async throws -> DeliveryReport
+    /// Delivers one event to this node's subscribers: with history, `position` is its offset and
+    /// epoch, to deliver as ``WebSocketPubSub/OutboundMessage/entityEnvelope(entityId:json:position:)``.
+    public typealias Deliver =
+        @Sendable (_ entityId: EntityID, _ message: [UInt8], _ position: HistoryPosition?) async throws ->
+        DeliveryReport
 
     /// The node and run this broker delivers for and reports as.
     public let identity: NodeIdentity
@@ -49,6 +62,8 @@ public final class PostgresBroker: Sendable {
     public let configuration: Configuration
     /// The channel on which this node receives reports of its own publishes.
     public let replyChannel: String
+    /// Where publishes are appended before they are sent; `nil` keeps no history.
+    public let history: PostgresHistoryStore?
 
     private let url: PostgresURL
     private let client: PostgresClient
@@ -61,12 +76,14 @@ public final class PostgresBroker: Sendable {
     private let listening: AsyncStream<Void>
     private let listeningContinuation: AsyncStream<Void>.Continuation
 
-    /// A broker for `identity`, publishing through `client` and listening on its own connection to `url`.
+    /// A broker for `identity`, publishing through `client` and listening on its own connection to `url`;
+    /// with `history` (over the same database and schema), every publish is appended to it first.
     public init(
         url: PostgresURL,
         client: PostgresClient,
         schema: PostgresSchema = .default,
         identity: NodeIdentity,
+        history: PostgresHistoryStore? = nil,
         configuration: Configuration = Configuration(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
@@ -75,6 +92,7 @@ public final class PostgresBroker: Sendable {
         self.client = client
         self.schema = schema
         self.identity = identity
+        self.history = history
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
@@ -103,28 +121,24 @@ public final class PostgresBroker: Sendable {
     public func publish(entityId: EntityID, message: [UInt8]) async throws -> DeliveryReport {
         guard isListening.withLockedValue({ $0 }) else { throw PostgresPubSubError.notListening }
         let event = UUID()
-        let text = ClusterMessage.event(id: event, reply: replyChannel, entityId: entityId, message: message)
-        let inline = text.utf8.count <= ClusterMessage.maximumInlinePayload
-        let payload = inline ? text : ClusterMessage.stored(event: event, reply: replyChannel)
-        let body: String? = inline ? nil : text
         collector.begin(event)
-        var nodes: [String] = []
+        let sent: (nodes: [String], position: HistoryPosition?)
         do {
-            let rows = try await client.query(
-                """
-                SELECT \(unescaped: schema.publishFunction)(\(schema.eventChannel), \(payload), \(event), \(body))
-                """,
-                logger: logger
-            )
-            for try await live in rows.decode([String].self) { nodes = live }
+            if let history {
+                sent = try await send(event, entityId: entityId, message: message, history: history)
+            } else {
+                sent = (try await send(event, entityId: entityId, message: message), nil)
+            }
         } catch {
             collector.cancel(event)
             throw error
         }
+        let nodes = sent.nodes
         let reports = await collector.collect(event, expected: nodes, timeout: configuration.reportTimeout)
         var summary = DeliveryReport(entityId: entityId, recipients: 0, delivered: 0)
         summary.nodes = nodes.count
         summary.nodesAnswered = reports.count
+        summary.position = sent.position
         for report in reports {
             summary.recipients += report.recipients
             summary.delivered += report.delivered
@@ -137,6 +151,44 @@ public final class PostgresBroker: Sendable {
             logger.warning("nodes did not report in time", metadata: ["event": "\(event)", "missing": "\(missing)"])
         }
         return summary
+    }
+
+    /// Sends an event without history; returns the nodes with a live lease.
+    private func send(_ event: UUID, entityId: EntityID, message: [UInt8]) async throws -> [String] {
+        let text = ClusterMessage.event(id: event, reply: replyChannel, entityId: entityId, message: message)
+        let inline = text.utf8.count <= ClusterMessage.maximumInlinePayload
+        let payload = inline ? text : ClusterMessage.stored(event: event, reply: replyChannel)
+        let body: String? = inline ? nil : text
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: schema.publishFunction)(\(schema.eventChannel), \(payload), \(event), \(body))
+            """,
+            logger: logger
+        )
+        for try await live in rows.decode([String].self) { return live }
+        return []
+    }
+
+    /// Appends an event to its entity's history and sends it with its position, in one transaction
+    /// (one round trip); returns the nodes with a live lease and the position.
+    private func send(
+        _ event: UUID, entityId: EntityID, message: [UInt8], history: PostgresHistoryStore
+    ) async throws -> (nodes: [String], position: HistoryPosition?) {
+        let rows = try await client.query(
+            """
+            SELECT r_offset, r_epoch, r_nodes FROM \(unescaped: schema.publishWithHistoryFunction)(
+                \(schema.eventChannel), \(PostgresHistoryStore.bytes(entityId.rawValue.utf8)),
+                \(PostgresHistoryStore.bytes(message)), \(PostgresHistoryStore.newEpoch()),
+                \(Int64(history.limits.maxMessagesPerEntity)), \(event),
+                \(ClusterMessage.head(id: event, reply: replyChannel, entityId: entityId)),
+                \(ClusterMessage.stored(event: event, reply: replyChannel)))
+            """,
+            logger: logger
+        )
+        for try await (offset, epoch, nodes) in rows.decode((Int64, String, [String]).self) {
+            return (nodes, HistoryPosition(offset: Int(offset), epoch: epoch))
+        }
+        throw PostgresPubSubError.unexpectedResult("the publish returned no row")
     }
 
     /// Listens and delivers until the task is cancelled, reconnecting after failures.
@@ -240,7 +292,7 @@ public final class PostgresBroker: Sendable {
         guard let content = notice.content else { return }
         let delivery: DeliveryReport
         do {
-            delivery = try await deliver(content.entityId, content.message)
+            delivery = try await deliver(content.entityId, content.message, content.position)
         } catch {
             // No report: the publisher counts this node as not having answered.
             logger.error(

@@ -13,6 +13,8 @@ public enum PostgresPubSubError: Error, Hashable, Sendable, CustomStringConverti
     case leaseLost(nodeID: String)
     /// The broker's listening connection is down, so this node would not hear the event it publishes.
     case notListening
+    /// The database answered a statement with something it cannot answer (no row where one is due).
+    case unexpectedResult(String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum PostgresPubSubError: Error, Hashable, Sendable, CustomStringConverti
             "node \(node) lost its lease (another process took the node id, or the lease expired and was reaped)"
         case .notListening:
             "this node is not listening to the cluster's event channel (the database may be restarting); try again"
+        case .unexpectedResult(let what):
+            "unexpected answer from the database: \(what)"
         }
     }
 }

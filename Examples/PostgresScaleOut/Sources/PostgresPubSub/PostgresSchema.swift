@@ -8,7 +8,7 @@ public import PostgresNIO
 /// connection (the primary key; disconnect clean-up and the per-connection limit).
 ///
 /// Identifiers are `text COLLATE "C"`: compared and sorted by their bytes, as the store contract
-/// requires. Creating the schema is idempotent and serialized by an advisory lock, so nodes that
+/// requires. The history tables key entities by `bytea`, their exact UTF-8 bytes, NUL included. Creating the schema is idempotent and serialized by an advisory lock, so nodes that
 /// start at once may all call ``create(on:logger:)``.
 public struct PostgresSchema: Hashable, Sendable {
     /// The schema's name, a plain lower-case SQL identifier.
@@ -38,6 +38,10 @@ public struct PostgresSchema: Hashable, Sendable {
     var eventBodies: String { "\(name).pubsub_event_bodies" }
     var subscribeFunction: String { "\(name).pubsub_subscribe" }
     var publishFunction: String { "\(name).pubsub_publish" }
+    var historyStreams: String { "\(name).pubsub_history_streams" }
+    var historyMessages: String { "\(name).pubsub_history_messages" }
+    var historyAppendFunction: String { "\(name).pubsub_history_append" }
+    var publishWithHistoryFunction: String { "\(name).pubsub_publish_with_history" }
 
     /// The channel every node listens on for published events.
     var eventChannel: String { "\(name)_pubsub_events" }
@@ -125,6 +129,71 @@ public struct PostgresSchema: Hashable, Sendable {
                 END IF;
                 PERFORM pg_notify(p_channel, p_payload);
                 RETURN ARRAY(SELECT node_id FROM \(nodes) WHERE lease_expires_at >= now() ORDER BY node_id);
+            END
+            $$
+            """,
+            // History (PostgresHistoryStore): one row per entity with its epoch and latest offset, and
+            // the messages kept. `latest` only grows within an epoch; a stream row is deleted only
+            // when its history is gone, and a new one draws a new epoch.
+            """
+            CREATE TABLE IF NOT EXISTS \(historyStreams) (
+                entity_id bytea PRIMARY KEY,
+                epoch text NOT NULL,
+                latest bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(historyMessages) (
+                entity_id bytea NOT NULL,
+                "offset" bigint NOT NULL,
+                message bytea NOT NULL,
+                appended_at timestamptz NOT NULL,
+                PRIMARY KEY (entity_id, "offset")
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS pubsub_history_messages_age ON \(historyMessages) (appended_at)",
+            // The upsert takes the stream row's lock until commit, so concurrent appends to one
+            // entity, from any node, are numbered one after the other with no gap, and commit in
+            // offset order. The time is taken after the lock, so appended_at grows with the offset.
+            """
+            CREATE OR REPLACE FUNCTION \(historyAppendFunction)(
+                p_entity bytea, p_message bytea, p_epoch text, p_keep bigint, OUT r_offset bigint, OUT r_epoch text)
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO \(historyStreams) AS s (entity_id, epoch, latest) VALUES (p_entity, p_epoch, 1)
+                ON CONFLICT (entity_id) DO UPDATE SET latest = s.latest + 1, updated_at = clock_timestamp()
+                RETURNING s.latest, s.epoch INTO r_offset, r_epoch;
+                INSERT INTO \(historyMessages) (entity_id, "offset", message, appended_at)
+                VALUES (p_entity, r_offset, p_message, clock_timestamp());
+                DELETE FROM \(historyMessages) WHERE entity_id = p_entity AND "offset" <= r_offset - p_keep;
+            END
+            $$
+            """,
+            // A publish with history in one transaction: append, then notify with the position. The
+            // notification is queued at commit, and the stream row's lock is held until then, so
+            // every node hears an entity's events in offset order. `p_head` is the event's text up to
+            // its entity id; a text of 8000 bytes or more is stored and `p_stored` sent instead.
+            """
+            CREATE OR REPLACE FUNCTION \(publishWithHistoryFunction)(
+                p_channel text, p_entity bytea, p_message bytea, p_epoch text, p_keep bigint,
+                p_event uuid, p_head text, p_stored text,
+                OUT r_offset bigint, OUT r_epoch text, OUT r_nodes text[])
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                v_text text;
+            BEGIN
+                SELECT a.r_offset, a.r_epoch INTO r_offset, r_epoch
+                FROM \(historyAppendFunction)(p_entity, p_message, p_epoch, p_keep) a;
+                v_text := p_head || ',"offset":' || r_offset || ',"epoch":' || to_json(r_epoch)::text
+                    || ',"message":' || convert_from(p_message, 'UTF8') || '}';
+                IF octet_length(v_text) <= \(ClusterMessage.maximumInlinePayload) THEN
+                    PERFORM pg_notify(p_channel, v_text);
+                ELSE
+                    INSERT INTO \(eventBodies) (event_id, body) VALUES (p_event, v_text);
+                    PERFORM pg_notify(p_channel, p_stored);
+                END IF;
+                r_nodes := ARRAY(SELECT node_id FROM \(nodes) WHERE lease_expires_at >= now() ORDER BY node_id);
             END
             $$
             """,

@@ -17,6 +17,11 @@ import WebSocketPubSubNIO
 /// Start order matters: the schema exists, the broker listens, then the node registers its lease
 /// (removing what an earlier run under its node id left) and only then says `listening on`. From
 /// then on every event published on any node reaches this node's subscribers.
+///
+/// With `--history-size N` (and `--history-ttl SECONDS`, 300 by default) the cluster keeps each
+/// entity's last N messages in PostgreSQL (``PostgresHistoryStore``): envelopes carry the
+/// database's offset and epoch, and a client recovers with `since` on whichever node it reconnects
+/// to. Every node sweeps expired messages periodically.
 @main
 struct PubSubNodeMain {
     static func main() async {
@@ -78,9 +83,14 @@ struct PubSubNodeMain {
         let connections = PostgresConnectionStore(
             client: client, schema: configuration.schema, owner: identity, logger: logger)
         let subscriptions = PostgresSubscriptionStore(client: client, schema: configuration.schema, logger: logger)
+        // With --history-size, one history for the whole cluster: the publishing node numbers each
+        // event in the database, and every node reads the same offsets and epochs for recovery.
+        let history = server.historyLimits.map {
+            PostgresHistoryStore(client: client, schema: configuration.schema, limits: $0, logger: logger)
+        }
         let broker = PostgresBroker(
             url: configuration.postgresURL, client: client, schema: configuration.schema, identity: identity,
-            configuration: configuration.broker, logger: logger)
+            history: history, configuration: configuration.broker, logger: logger)
         let membership = NodeMembership(
             client: client, schema: configuration.schema, identity: identity,
             configuration: configuration.membership, logger: logger)
@@ -90,15 +100,26 @@ struct PubSubNodeMain {
             configuration: server,
             connections: connections,
             subscriptions: subscriptions,
+            history: history,
             unheldRecipients: .heldElsewhere
         ) { _ in ClusterPublisher(broker: broker) }
+        // No history here: the events it delivers were numbered by the node that published them.
         let localNotifier = Notifier(connections: connections, subscriptions: subscriptions, sender: app.hub)
         let runner = ServerRunner(app: app)
         let (registered, markRegistered) = AsyncStream.makeStream(of: Void.self)
 
         return await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await broker.run { entity, message in try await localNotifier.publish(entityId: entity, json: message) }
+                await broker.run { entity, message, position in
+                    guard let position else { return try await localNotifier.publish(entityId: entity, json: message) }
+                    // Numbered by the publishing node's transaction: delivered with its mark, so that
+                    // a session recovering this entity skips what its replay already holds.
+                    return try await localNotifier.publish(
+                        entityId: entity, message: .entityEnvelope(entityId: entity, json: message, position: position))
+                }
+            }
+            if let history {
+                group.addTask { await sweep(history, logger: logger) }
             }
             // Not a child of the group: it must end before the node deregisters, or a heartbeat in
             // between would find the lease gone and report it lost.
@@ -138,6 +159,24 @@ struct PubSubNodeMain {
             }
             group.cancelAll()
             return status
+        }
+    }
+
+    /// Deletes expired history until cancelled. Every node sweeps; the deletes of two nodes at once
+    /// simply find less to delete.
+    static func sweep(_ history: PostgresHistoryStore, logger: Logger) async {
+        let interval = min(max(history.limits.timeToLive / 4, .seconds(1)), .seconds(60))
+        while true {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            do {
+                try await history.removeExpired()
+            } catch {
+                logger.warning("history sweep failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
         }
     }
 

@@ -24,6 +24,18 @@ struct ClusterMessageTests {
         #expect(notice.content?.message == message)
     }
 
+    @Test func anEventNumberedByTheDatabaseCarriesItsPosition() throws {
+        // The text pubsub_publish_with_history builds: the head, then the position, then the message.
+        let head = ClusterMessage.head(id: event, reply: "r", entityId: try EntityID(validating: "e"))
+        let text = head + #","offset":42,"epoch":"0123456789abcdef","message":{"a":1}}"#
+        let notice = try ClusterMessage.parseEvent(text)
+        #expect(notice.content?.message == Array(#"{"a":1}"#.utf8))
+        #expect(notice.content?.position == HistoryPosition(offset: 42, epoch: "0123456789abcdef"))
+        let plain = try ClusterMessage.parseEvent(
+            ClusterMessage.event(id: event, reply: "r", entityId: try EntityID(validating: "e"), message: [0x31]))
+        #expect(plain.content?.position == nil)
+    }
+
     @Test func aStoredEventCarriesOnlyItsKey() throws {
         let text = ClusterMessage.stored(event: event, reply: "r")
         #expect(text == #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","stored":true}"#)
@@ -47,6 +59,11 @@ struct ClusterMessageTests {
         #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","entityId":"","message":1}"#,
         #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","entityId":"e"}"#,
         #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","stored":false}"#,
+        #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","entityId":"e","offset":1,"message":1}"#,
+        #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","entityId":"e","epoch":"x","message":1}"#,
+        #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","entityId":"e","offset":0,"epoch":"x","message":1}"#,
+        #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","entityId":"e","offset":"1","epoch":"x","message":1}"#,
+        #"{"event":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","reply":"r","entityId":"e","offset":1,"epoch":"","message":1}"#,
     ])
     func refusesAnEventThatIsNotOurs(text: String) {
         #expect(throws: ClusterMessage.Malformed.self) { try ClusterMessage.parseEvent(text) }

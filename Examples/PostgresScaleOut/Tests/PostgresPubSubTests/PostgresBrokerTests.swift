@@ -9,14 +9,15 @@ import WebSocketPubSub
 struct PostgresBrokerTests {
     /// What one node's `deliver` received, in order.
     actor Deliveries {
-        private(set) var received: [(entity: String, message: [UInt8])] = []
+        typealias Received = (entity: String, message: [UInt8], position: HistoryPosition?)
+        private(set) var received: [Received] = []
 
-        func record(_ entity: EntityID, _ message: [UInt8]) {
-            received.append((entity.rawValue, message))
+        func record(_ entity: EntityID, _ message: [UInt8], _ position: HistoryPosition?) {
+            received.append((entity.rawValue, message, position))
         }
 
         /// Waits (bounded) until `count` events arrived.
-        func waitFor(_ count: Int) async throws -> [(entity: String, message: [UInt8])] {
+        func waitFor(_ count: Int) async throws -> [Received] {
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(10)
             while received.count < count, clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
@@ -33,16 +34,19 @@ struct PostgresBrokerTests {
 
         static func start(
             _ name: String, recipients: Int, client: PostgresClient, schema: PostgresSchema,
-            reportTimeout: Duration = .seconds(5)
+            reportTimeout: Duration = .seconds(5), history: HistoryLimits? = nil
         ) async throws -> Node {
             let identity = try NodeIdentity(nodeID: name)
+            let store = history.map {
+                PostgresHistoryStore(client: client, schema: schema, limits: $0, logger: TestDatabase.logger)
+            }
             let broker = PostgresBroker(
-                url: try TestDatabase.url(), client: client, schema: schema, identity: identity,
+                url: try TestDatabase.url(), client: client, schema: schema, identity: identity, history: store,
                 configuration: .init(reportTimeout: reportTimeout), logger: TestDatabase.logger)
             let deliveries = Deliveries()
             let task = Task {
-                await broker.run { entity, message in
-                    await deliveries.record(entity, message)
+                await broker.run { entity, message, position in
+                    await deliveries.record(entity, message, position)
                     return DeliveryReport(entityId: entity, recipients: recipients, delivered: recipients)
                 }
             }
@@ -54,10 +58,11 @@ struct PostgresBrokerTests {
 
         /// Nodes "a" and "b", answering `recipients.0` and `recipients.1` deliveries per event.
         static func startPair(
-            recipients: (Int, Int) = (1, 1), client: PostgresClient, schema: PostgresSchema
+            recipients: (Int, Int) = (1, 1), client: PostgresClient, schema: PostgresSchema,
+            history: HistoryLimits? = nil
         ) async throws -> (Node, Node) {
-            let a = try await start("a", recipients: recipients.0, client: client, schema: schema)
-            let b = try await start("b", recipients: recipients.1, client: client, schema: schema)
+            let a = try await start("a", recipients: recipients.0, client: client, schema: schema, history: history)
+            let b = try await start("b", recipients: recipients.1, client: client, schema: schema, history: history)
             return (a, b)
         }
 

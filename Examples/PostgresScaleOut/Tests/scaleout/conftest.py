@@ -34,9 +34,9 @@ class Cluster:
         self.nodes: list[Node] = []
         self.clients = []
 
-    def add_node(self, node_id: str) -> Node:
+    def add_node(self, node_id: str, extra_args: tuple[str, ...] = ()) -> Node:
         port = free_port({node.port for node in self.nodes})
-        node = Node(node_id, port, self.database.url, self.log_prefix)
+        node = Node(node_id, port, self.database.url, self.log_prefix, extra_args)
         self.nodes.append(node)
         self.start(node)
         return node
@@ -66,18 +66,34 @@ class Cluster:
             node.stop()
 
 
-@pytest.fixture
-def cluster(request, database: Database) -> Cluster:
-    """Two running nodes, `cluster.a` (node-a) and `cluster.b` (node-b), over empty tables."""
+def _running_cluster(request, database: Database, extra_args: tuple[str, ...] = ()):
     database.reset()
     cluster = Cluster(database, re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_"))
     request.node.scaleout_cluster = cluster
     try:
-        cluster.a = cluster.add_node("node-a")
-        cluster.b = cluster.add_node("node-b")
+        cluster.a = cluster.add_node("node-a", extra_args)
+        cluster.b = cluster.add_node("node-b", extra_args)
         yield cluster
     finally:
         cluster.close()
+
+
+@pytest.fixture
+def cluster(request, database: Database) -> Cluster:
+    """Two running nodes, `cluster.a` (node-a) and `cluster.b` (node-b), over empty tables."""
+    yield from _running_cluster(request, database)
+
+
+# History on, and a short report timeout: a publish while a killed node still holds its lease
+# waits that long for the node's report.
+HISTORY_ARGS = ("--history-size", "100", "--report-timeout", "1")
+
+
+@pytest.fixture
+def history_cluster(request, database: Database) -> Cluster:
+    """Like `cluster`, with history on: HISTORY_ARGS, or the arguments given by indirect
+    parametrization."""
+    yield from _running_cluster(request, database, tuple(getattr(request, "param", HISTORY_ARGS)))
 
 
 @pytest.fixture

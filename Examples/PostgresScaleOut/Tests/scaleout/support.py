@@ -29,7 +29,14 @@ BUILT_NODE = REPO_ROOT / "Examples/PostgresScaleOut/.build/release/pubsub-node"
 LOG_DIR = REPO_ROOT / "reports/scaleout"
 
 # The tables the node keeps its shared state in (schema `public`); the tests empty them between tests.
-TABLES = ("pubsub_connections", "pubsub_subscriptions", "pubsub_nodes", "pubsub_event_bodies")
+TABLES = (
+    "pubsub_connections",
+    "pubsub_subscriptions",
+    "pubsub_nodes",
+    "pubsub_event_bodies",
+    "pubsub_history_streams",
+    "pubsub_history_messages",
+)
 
 # The node's defaults: a killed node's connections must be gone from the others' view within this.
 LEASE_EXPIRY_BOUND = 15.0
@@ -71,8 +78,9 @@ class Node:
     """One `pubsub-node` on a fixed port of 127.0.0.1 with a fixed node id; it can be killed and
     started again on the same port with the same id, as a restarted machine would be."""
 
-    def __init__(self, node_id: str, port: int, postgres_url: str, log_prefix: str):
+    def __init__(self, node_id: str, port: int, postgres_url: str, log_prefix: str, extra_args: tuple[str, ...] = ()):
         self.node_id = node_id
+        self.extra_args = tuple(extra_args)
         self.host = "127.0.0.1"
         self.port = port
         self.postgres_url = postgres_url
@@ -101,6 +109,7 @@ class Node:
             self.node_id,
             "--postgres-url",
             self.postgres_url,
+            *self.extra_args,
         ]
 
     def start(self) -> float:
