@@ -32,13 +32,20 @@ struct HistoryCursors: Sendable {
 
     /// Decides about a published message with this mark, moving the cursor when it is queued.
     mutating func admit(_ mark: HistoryMark) -> Admission {
-        guard !cursors.isEmpty, let slot = slots[mark.entityId] else { return .queue }
+        guard let slot = slot(of: mark.entityId) else { return .queue }
         if cursors[slot].held != nil { return .hold(slot: slot) }
         let position = mark.position
         if position.offset <= cursors[slot].latest && position.epoch == cursors[slot].epoch { return .skip }
         cursors[slot].latest = position.offset
         if position.epoch != cursors[slot].epoch { cursors[slot].epoch = position.epoch }
         return .queue
+    }
+
+    /// The cursor's slot. A session holds few: up to eight are compared byte for byte, which is
+    /// cheaper than hashing the id on every delivery.
+    private func slot(of entity: EntityID) -> Int? {
+        guard cursors.count > 8 else { return cursors.firstIndex { $0.entity == entity } }
+        return slots[entity]
     }
 
     mutating func hold(_ message: OutboundMessage, slot: Int) {
