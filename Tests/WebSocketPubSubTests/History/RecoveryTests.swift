@@ -248,4 +248,28 @@ struct RecoveryTests {
         #expect(answer.replay.map(\.offset) == [2, 3])
         #expect(answer.replay.map { String(decoding: $0.message, as: UTF8.self) } == ["2", "3"])
     }
+
+    @Test(arguments: [3, 12])
+    func unsubscribingFromOneEntityKeepsEveryOtherPosition(entities count: Int) async throws {
+        let fixture = HistoryFixture()
+        let (session, transport) = try #require(await fixture.open())
+        let names = (0..<count).map { "e\($0)" }
+        for name in names { await session.handle(text: subscribe(name)) }
+        await session.handle(text: #"{"action":"unsubscribe","entityId":"e0"}"#)
+        await transport.waitForMessages(count + 1)
+        for name in names {
+            _ = try await fixture.notifier.publish(entityId: EntityID(validating: name), json: Array("1".utf8))
+        }
+        // A recovery on the last entity still skips what the cursor already queued.
+        let last = try EntityID(validating: names[count - 1])
+        let epoch = fixture.history.base.read(last, since: nil).position.epoch
+        await session.handle(text: subscribe(names[count - 1], since: HistoryPosition(offset: 0, epoch: epoch)))
+        _ = try await fixture.notifier.publish(entityId: last, json: Array("2".utf8))
+        await transport.waitForMessages(count + 1 + (count - 1) + 3)
+
+        let envelopes = try Received.all(transport).filter { $0.message != nil }
+        #expect(envelopes.count == count - 1 + 2)
+        #expect(!envelopes.contains { $0.entityId == "e0" })
+        #expect(envelopes.filter { $0.entityId == names[count - 1] }.map(\.offset) == [1, 1, 2])
+    }
 }
