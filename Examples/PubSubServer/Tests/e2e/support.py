@@ -361,6 +361,24 @@ def parse_close(payload: bytes) -> tuple[int | None, str]:
     return struct.unpack("!H", payload[:2])[0], payload[2:].decode("utf-8", "replace")
 
 
+# --- A client library's connection (websockets' sync client) ---------------------------------
+
+def recv_json(ws, timeout: float = 5.0):
+    """The next message of a `websockets` connection, which must be JSON text."""
+    message = ws.recv(timeout=timeout)
+    assert isinstance(message, str), f"expected a text message, got {message!r}"
+    return json.loads(message)
+
+
+def assert_silent(ws, seconds: float = 0.3) -> None:
+    """Fails if the connection receives anything within `seconds`."""
+    try:
+        message = ws.recv(timeout=seconds)
+    except TimeoutError:
+        return
+    raise AssertionError(f"unexpected message: {message!r}")
+
+
 # --- HTTP -------------------------------------------------------------------------------------
 
 

@@ -14,25 +14,11 @@ import pytest
 from websockets.sync.client import connect
 
 from conftest import _start
-from support import http, publish
+from support import assert_silent, http, publish, recv_json
 
 
 def entity() -> str:
     return f"H-{uuid.uuid4().hex[:12]}"
-
-
-def recv_json(ws, timeout: float = 5.0):
-    message = ws.recv(timeout=timeout)
-    assert isinstance(message, str), f"expected a text message, got {message!r}"
-    return json.loads(message)
-
-
-def assert_silent(ws, seconds: float = 0.3) -> None:
-    try:
-        message = ws.recv(timeout=seconds)
-    except TimeoutError:
-        return
-    raise AssertionError(f"unexpected message: {message!r}")
 
 
 def subscribe(ws, entity_id: str, since: dict | None = None) -> dict:

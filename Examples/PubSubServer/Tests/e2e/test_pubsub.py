@@ -10,26 +10,12 @@ import pytest
 from websockets.sync.client import connect
 
 from conftest import nio_host_only
-from support import RawWebSocket, assert_json_equal, publish
+from support import RawWebSocket, assert_json_equal, assert_silent, publish, recv_json
 
 
 def entity(prefix: str = "E") -> str:
     """A fresh entity id, so tests sharing a server never see each other's events."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-def recv_json(ws, timeout: float = 5.0):
-    message = ws.recv(timeout=timeout)
-    assert isinstance(message, str), f"expected a text message, got {message!r}"
-    return json.loads(message)
-
-
-def assert_silent(ws, seconds: float = 0.3) -> None:
-    try:
-        message = ws.recv(timeout=seconds)
-    except TimeoutError:
-        return
-    raise AssertionError(f"unexpected message: {message!r}")
 
 
 def subscribe(ws, entity_id: str, action: str = "subscribe") -> None:
