@@ -35,22 +35,51 @@ public struct PubSubGateway: Sendable {
     /// Decides whether `connection` may subscribe to `entity`; an error thrown is an `internal_error` reply.
     public typealias SubscriptionAuthorizer = @Sendable (Connection, EntityID) async throws -> SubscriptionDecision
 
+    /// Everything a gateway holds, behind one reference: a gateway is copied into every async call
+    /// that routes a message, and one retain costs less than one per store, hook and table.
+    private final class Parts: Sendable {
+        let router: MessageRouter
+        let connections: any ConnectionStore
+        let subscriptions: any SubscriptionStore
+        let configuration: Configuration
+        let history: (any HistoryStore)?
+        let builtIns: SubscriptionRoutes
+        let observer: (any PubSubObserver)?
+        let now: @Sendable () -> Date
+
+        init(
+            router: MessageRouter, connections: any ConnectionStore, subscriptions: any SubscriptionStore,
+            configuration: Configuration, history: (any HistoryStore)?, builtIns: SubscriptionRoutes,
+            observer: (any PubSubObserver)?, now: @escaping @Sendable () -> Date
+        ) {
+            self.router = router
+            self.connections = connections
+            self.subscriptions = subscriptions
+            self.configuration = configuration
+            self.history = history
+            self.builtIns = builtIns
+            self.observer = observer
+            self.now = now
+        }
+    }
+
+    private let parts: Parts
+
     /// The router, with the built-in routes added.
-    public let router: MessageRouter
+    public var router: MessageRouter { parts.router }
     /// Where connection records live.
-    public let connections: any ConnectionStore
+    public var connections: any ConnectionStore { parts.connections }
     /// Where subscriptions live.
-    public let subscriptions: any SubscriptionStore
+    public var subscriptions: any SubscriptionStore { parts.subscriptions }
     /// The limits in force.
-    public let configuration: Configuration
+    public var configuration: Configuration { parts.configuration }
     /// Where entities' recent messages are kept for recovery; `nil` keeps no history. The
     /// ``Notifier`` appends to the same store.
-    public let history: (any HistoryStore)?
+    public var history: (any HistoryStore)? { parts.history }
 
-    private let builtIns: SubscriptionRoutes
-
-    private let observer: (any PubSubObserver)?
-    private let now: @Sendable () -> Date
+    private var builtIns: SubscriptionRoutes { parts.builtIns }
+    private var observer: (any PubSubObserver)? { parts.observer }
+    private var now: @Sendable () -> Date { parts.now }
 
     /// Creates a gateway.
     ///
@@ -85,14 +114,9 @@ public struct PubSubGateway: Sendable {
         if !router.hasRoute("unsubscribe") {
             router.on("unsubscribe") { context in try await builtIns.unsubscribe(context) }
         }
-        self.router = router
-        self.builtIns = builtIns
-        self.history = history
-        self.connections = connections
-        self.subscriptions = subscriptions
-        self.configuration = configuration
-        self.observer = observer
-        self.now = now
+        self.parts = Parts(
+            router: router, connections: connections, subscriptions: subscriptions, configuration: configuration,
+            history: history, builtIns: builtIns, observer: observer, now: now)
     }
 
     /// Authorizes a handshake and, if accepted, records the connection with `connectedAt` = now.
