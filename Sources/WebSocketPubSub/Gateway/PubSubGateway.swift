@@ -35,51 +35,22 @@ public struct PubSubGateway: Sendable {
     /// Decides whether `connection` may subscribe to `entity`; an error thrown is an `internal_error` reply.
     public typealias SubscriptionAuthorizer = @Sendable (Connection, EntityID) async throws -> SubscriptionDecision
 
-    /// Everything a gateway holds, behind one reference: a gateway is copied into every async call
-    /// that routes a message, and one retain costs less than one per store, hook and table.
-    private final class Parts: Sendable {
-        let router: MessageRouter
-        let connections: any ConnectionStore
-        let subscriptions: any SubscriptionStore
-        let configuration: Configuration
-        let history: (any HistoryStore)?
-        let builtIns: SubscriptionRoutes
-        let observer: (any PubSubObserver)?
-        let now: @Sendable () -> Date
-
-        init(
-            router: MessageRouter, connections: any ConnectionStore, subscriptions: any SubscriptionStore,
-            configuration: Configuration, history: (any HistoryStore)?, builtIns: SubscriptionRoutes,
-            observer: (any PubSubObserver)?, now: @escaping @Sendable () -> Date
-        ) {
-            self.router = router
-            self.connections = connections
-            self.subscriptions = subscriptions
-            self.configuration = configuration
-            self.history = history
-            self.builtIns = builtIns
-            self.observer = observer
-            self.now = now
-        }
-    }
-
-    private let parts: Parts
-
     /// The router, with the built-in routes added.
-    public var router: MessageRouter { parts.router }
+    public let router: MessageRouter
     /// Where connection records live.
-    public var connections: any ConnectionStore { parts.connections }
+    public let connections: any ConnectionStore
     /// Where subscriptions live.
-    public var subscriptions: any SubscriptionStore { parts.subscriptions }
+    public let subscriptions: any SubscriptionStore
     /// The limits in force.
-    public var configuration: Configuration { parts.configuration }
+    public let configuration: Configuration
     /// Where entities' recent messages are kept for recovery; `nil` keeps no history. The
     /// ``Notifier`` appends to the same store.
-    public var history: (any HistoryStore)? { parts.history }
+    public let history: (any HistoryStore)?
 
-    private var builtIns: SubscriptionRoutes { parts.builtIns }
-    private var observer: (any PubSubObserver)? { parts.observer }
-    private var now: @Sendable () -> Date { parts.now }
+    private let builtIns: SubscriptionRoutes
+
+    private let observer: (any PubSubObserver)?
+    private let now: @Sendable () -> Date
 
     /// Creates a gateway.
     ///
@@ -114,9 +85,14 @@ public struct PubSubGateway: Sendable {
         if !router.hasRoute("unsubscribe") {
             router.on("unsubscribe") { context in try await builtIns.unsubscribe(context) }
         }
-        self.parts = Parts(
-            router: router, connections: connections, subscriptions: subscriptions, configuration: configuration,
-            history: history, builtIns: builtIns, observer: observer, now: now)
+        self.router = router
+        self.builtIns = builtIns
+        self.history = history
+        self.connections = connections
+        self.subscriptions = subscriptions
+        self.configuration = configuration
+        self.observer = observer
+        self.now = now
     }
 
     /// Authorizes a handshake and, if accepted, records the connection with `connectedAt` = now.

@@ -165,8 +165,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// Routes one message and queues its reply; `true` when the reply took the writer role and
     /// `writerInline` asked the caller to write it (else a writer task was started if needed).
     private func process(_ payload: SessionState.Inbound.Payload, writerInline: Bool = false) async -> Bool {
-        // Checked before any await: routing a message costs no extra suspension point for it.
-        if activityDue() { await hub.gateway.markActive(id) }
+        await markActiveIfDue()
         let reply: OutboundMessage?
         switch payload {
         case .text(let bytes): reply = await hub.gateway.handle(text: bytes, from: connection, feed: self)
@@ -177,11 +176,11 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         return enqueue(reply, writerInline: writerInline).startedWriter
     }
 
-    /// Whether activity is due to be written now (and, if so, that it is being written).
-    private func activityDue() -> Bool {
+    private func markActiveIfDue() async {
         let now = hub.clock.now()
         let interval = hub.configuration.activityInterval
-        return state.withLock { $0.activityDue(now: now, interval: interval) }
+        guard state.withLock({ $0.activityDue(now: now, interval: interval) }) else { return }
+        await hub.gateway.markActive(id)
     }
 
     // MARK: - Outbound
