@@ -165,7 +165,8 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// Routes one message and queues its reply; `true` when the reply took the writer role and
     /// `writerInline` asked the caller to write it (else a writer task was started if needed).
     private func process(_ payload: SessionState.Inbound.Payload, writerInline: Bool = false) async -> Bool {
-        await markActiveIfDue()
+        // Checked before any await: routing a message costs no extra suspension point for it.
+        if activityDue() { await hub.gateway.markActive(id) }
         let reply: OutboundMessage?
         switch payload {
         case .text(let bytes): reply = await hub.gateway.handle(text: bytes, from: connection, feed: self)
@@ -176,11 +177,11 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         return enqueue(reply, writerInline: writerInline).startedWriter
     }
 
-    private func markActiveIfDue() async {
+    /// Whether activity is due to be written now (and, if so, that it is being written).
+    private func activityDue() -> Bool {
         let now = hub.clock.now()
         let interval = hub.configuration.activityInterval
-        guard state.withLock({ $0.activityDue(now: now, interval: interval) }) else { return }
-        await hub.gateway.markActive(id)
+        return state.withLock { $0.activityDue(now: now, interval: interval) }
     }
 
     // MARK: - Outbound
