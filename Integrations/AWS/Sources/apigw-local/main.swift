@@ -61,7 +61,6 @@ router.onConnect { request in
     guard (200..<300).contains(response.statusCode) else {
         return .reject(status: response.statusCode, reason: response.body ?? "refused by $connect")
     }
-    activity.touch(request.id)
     return .accept()
 }
 @Sendable func forward(_ context: RouteContext, routeKey: String) async -> OutboundMessage? {

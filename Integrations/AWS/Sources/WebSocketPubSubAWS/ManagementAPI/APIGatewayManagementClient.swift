@@ -99,8 +99,17 @@ public final class APIGatewayManagementClient: ConnectionSender, ConnectionMessa
     /// Posts `message` to every recipient, at most ``Configuration/maxInFlightRequests`` at a time;
     /// returns the recipients that did not take it.
     public func send(_ message: OutboundMessage, to recipients: [ConnectionID]) async -> [SendFailure] {
+        // At most `limit` child tasks at once, so that a fan-out to many recipients holds that many
+        // tasks, not one per recipient; the shared limit bounds the requests across sends.
         await withTaskGroup(of: SendFailure?.self) { group in
+            var failures: [SendFailure] = []
+            var running = 0
             for recipient in recipients {
+                if running >= limit.limit {
+                    if case let failure?? = await group.next() { failures.append(failure) }
+                    running -= 1
+                }
+                running += 1
                 group.addTask {
                     switch await self.post(message.bytes, to: recipient) {
                     case .ok: nil
@@ -109,7 +118,6 @@ public final class APIGatewayManagementClient: ConnectionSender, ConnectionMessa
                     }
                 }
             }
-            var failures: [SendFailure] = []
             for await failure in group {
                 if let failure { failures.append(failure) }
             }
