@@ -124,3 +124,16 @@ def test_application_errors_are_replies_not_closes(emulator):
         ws.send(json.dumps({"action": "subscribe", "entityId": ""}))
         assert "error" in json.loads(ws.recv(timeout=10))
         assert subscribe(ws, "still-open")["status"] == "subscribed"
+
+
+def test_replies_can_go_through_the_connections_api():
+    from conftest import Emulator
+
+    emulator = Emulator("--replies", "connections")
+    try:
+        with connect(emulator.ws_url, subprotocols=["websocket"]) as ws:
+            assert subscribe(ws, "myTestEntityId") == {"status": "subscribed", "entityId": "myTestEntityId"}
+            ws.send(json.dumps({"action": "nope"}))
+            assert "error" in json.loads(ws.recv(timeout=10))
+    finally:
+        emulator.stop()
