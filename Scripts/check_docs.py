@@ -11,6 +11,9 @@
    - a block preceded by `<!-- snippet: manifest -->` is Package.swift code: a whole manifest (one that
      imports PackageDescription) is evaluated with `swift package dump-package` in a scratch folder next to
      a link named swift-websocket-pubsub to this repository; a fragment must appear verbatim in a whole one.
+   - a block preceded by `<!-- snippet: not-built REASON -->` is code for a package this machine cannot
+     resolve (a Lambda runtime, say); REASON must say which, and the guide must say so too. It is not
+     compiled; keep such blocks few and short, and build what they call in a marked block or file.
    "Verbatim" allows a common indentation (a block may sit inside a function or a type) and looks for the
    block's `import` lines anywhere among the file's imports. A block line `@main` matches a file line
    `// @main`: a test target cannot hold an entry point, so the snippet file comments it out and a test
@@ -185,6 +188,9 @@ def check_snippets(problems):
                     manifests.append((where, block))
                 else:
                     fragments.append((where, block))
+            elif marker == "not-built" or marker.startswith("not-built "):
+                if not marker[len("not-built") :].strip():
+                    problems.append(f"{where}: say why it is not built: <!-- snippet: not-built REASON -->")
             elif marker.startswith("excerpt "):
                 path = marker[len("excerpt ") :]
                 if not os.path.isfile(os.path.join(ROOT, path)):

@@ -23,6 +23,12 @@ extension ConnectionHandler {
         let path =
             head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
             ?? head.target
+        if !head.headers.contains(name: "upgrade"),
+            let endpoint = app.extraEndpoints.first(where: { $0.matches(head.method, path) })
+        {
+            extraEndpoint = endpoint
+            return startBody(head, rest: &rest, limit: endpoint.maxBodyBytes, requiresLength: false)
+        }
         switch path {
         case "/events":
             guard head.method == "POST" else { return respond(.methodNotAllowed(allow: "POST")) }
@@ -47,21 +53,22 @@ extension ConnectionHandler {
         }
     }
 
-    func startBody(_ head: HTTP1RequestHead, rest: inout ByteBuffer) {
+    /// Reads a `Content-Length` body of at most `limit` bytes (the events limit by default); without
+    /// `requiresLength`, a request with no `Content-Length` has an empty body.
+    func startBody(_ head: HTTP1RequestHead, rest: inout ByteBuffer, limit: Int? = nil, requiresLength: Bool = true) {
+        let limit = limit ?? app.configuration.maxEventBodyBytes
         if head.headers.contains(name: "transfer-encoding") {
             return respond(.error(411, "Length Required", "send the event with a Content-Length body"))
         }
-        guard let lengthText = head.headers["content-length"] else {
+        guard let lengthText = head.headers["content-length"] ?? (requiresLength ? nil : "0") else {
             return respond(.error(411, "Length Required", "send the event with a Content-Length body"))
         }
         guard let length = Int(lengthText), length >= 0 else {
             return respond(.error(400, "Bad Request", "Content-Length is not a number"))
         }
-        guard length <= app.configuration.maxEventBodyBytes else {
+        guard length <= limit else {
             return respond(
-                .error(
-                    413, "Content Too Large",
-                    "the event body is \(length) bytes; the limit is \(app.configuration.maxEventBodyBytes)")
+                .error(413, "Content Too Large", "the body is \(length) bytes; the limit is \(limit)")
             )
         }
         phase = .readingBody(head, expected: length)
@@ -77,6 +84,19 @@ extension ConnectionHandler {
         let app = self.app
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
+        if let endpoint = extraEndpoint {
+            let request = ExtraEndpointRequest(
+                method: head.method, target: head.target,
+                path: head.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(
+                    String.init) ?? head.target,
+                headers: head.headers.map { (name: $0.name, value: $0.value) }, body: bytes,
+                remoteAddress: remoteAddress)
+            Task {
+                let response = HTTPResponse(await endpoint.respond(request))
+                loop.execute { loopBound.value.respondFromTask(response) }
+            }
+            return
+        }
         Task {
             let response = await PubSubHTTPEndpoints.events(body: bytes, app: app)
             loop.execute { loopBound.value.respondFromTask(response) }

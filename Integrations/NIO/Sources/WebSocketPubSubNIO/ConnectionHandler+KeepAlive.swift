@@ -37,6 +37,37 @@ extension ConnectionHandler {
         }
     }
 
+    /// Arms the configured idle timeout and connection lifetime: either closes the connection with
+    /// 1001, as API Gateway does.
+    func scheduleConnectionLimits() {
+        let configuration = app.configuration
+        if let lifetime = configuration.maxConnectionLifetime {
+            lifetimeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: lifetime.timeAmount) { [weak self] in
+                self?.close(code: .goingAway, reason: "connection lifetime reached")
+            }
+        }
+        if let idle = configuration.idleTimeout {
+            lastMessageAt = .now()
+            scheduleIdleCheck(after: idle.timeAmount)
+        }
+    }
+
+    func scheduleIdleCheck(after delay: TimeAmount) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+            self?.idleCheck()
+        }
+    }
+
+    func idleCheck() {
+        guard case .webSocket = phase, let idle = app.configuration.idleTimeout?.timeAmount else { return }
+        let silent = NIODeadline.now() - lastMessageAt
+        if silent >= idle {
+            close(code: .goingAway, reason: "idle timeout")
+        } else {
+            scheduleIdleCheck(after: idle - silent)
+        }
+    }
+
     static func describe(_ address: SocketAddress) -> String {
         guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
         return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"

@@ -102,7 +102,7 @@ extension ConnectionHandler {
             role: .server,
             configuration: WSConfiguration(
                 maxMessageSize: limit,
-                maxFrameSize: limit,
+                maxFrameSize: echo ? limit : min(limit, configuration.maxFrameBytes ?? limit),
                 // The Autobahn TestSuite sends 4 MiB in 64-byte fragments on /echo (case 9.3.1).
                 maxFramesPerMessage: echo ? 1 << 20 : WSMessageAssembler.defaultMaxFramesPerMessage,
                 // Pongs are written in event order, so that a pong answering a ping sent inside a
@@ -130,6 +130,7 @@ extension ConnectionHandler {
         }
         Log.info("open \(connectionID?.description ?? "echo session") from \(remoteAddress)")
         scheduleKeepAlive(after: configuration.pingInterval.timeAmount)
+        if !echo { scheduleConnectionLimits() }
         if earlyBytes.readableBytes > 0 {
             let bytes = earlyBytes
             earlyBytes = ByteBuffer()

@@ -13,11 +13,13 @@ extension ConnectionHandler {
         for event in result.events {
             switch event {
             case .text(let message):
+                lastMessageAt = .now()
                 switch endpoint {
                 case .echo: send { try $0.sendText(utf8: message.utf8) }
                 case .pubSub: enqueue(.text(message.utf8))
                 }
             case .binary(let bytes):
+                lastMessageAt = .now()
                 switch endpoint {
                 case .echo: send { try $0.sendBinary(bytes) }
                 case .pubSub: enqueue(.binary)

@@ -47,6 +47,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     var earlyBytes = ByteBuffer()
     var webSocket: WSConnection?
     var endpoint = Endpoint.pubSub
+    /// The program's endpoint this plain-HTTP request is for, if any.
+    var extraEndpoint: ExtraEndpoint?
     var connectionID: ConnectionID?
     var remoteAddress = "unknown"
     /// The address counted against the connection limits, released exactly once when the channel ends.
@@ -69,7 +71,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     var headTimer: Scheduled<Void>?
     var closeTimer: Scheduled<Void>?
     var keepAliveTimer: Scheduled<Void>?
+    var lifetimeTimer: Scheduled<Void>?
+    var idleTimer: Scheduled<Void>?
     var lastInboundAt = NIODeadline.now()
+    /// When the client last sent a message (not a ping or pong), for the idle timeout.
+    var lastMessageAt = NIODeadline.now()
     var pingSentAt: NIODeadline?
 
     init(app: ServerApp) {
@@ -98,6 +104,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         headTimer?.cancel()
         closeTimer?.cancel()
         keepAliveTimer?.cancel()
+        lifetimeTimer?.cancel()
+        idleTimer?.cancel()
         // The session holds this handler through its transport: drop it here, or the two would keep
         // each other (and every buffer) alive after the channel is gone.
         if let session {

@@ -26,6 +26,8 @@ public struct ServerApp: Sendable {
     public let publisher: any EventPublisher
     /// The WebSocket channels open now, for shutdown, and the per-address counts.
     public let registry: ChannelRegistry
+    /// HTTP endpoints the program adds beside `/events` and `/stats`.
+    public let extraEndpoints: [ExtraEndpoint]
     let handshake: WSServerHandshake
 
     /// Assembles a server from its parts.
@@ -41,6 +43,7 @@ public struct ServerApp: Sendable {
     ///   - observer: Receives every ``PubSubEvent``.
     ///   - unheldRecipients: ``UnheldRecipientPolicy/heldElsewhere`` for a node of a cluster.
     ///   - publisher: Makes what `POST /events` calls, given the hub to deliver through.
+    ///   - extraEndpoints: HTTP endpoints beside `/events` and `/stats`, asked in order.
     public init(
         configuration: ServerConfiguration,
         router: MessageRouter = MessageRouter(),
@@ -50,9 +53,11 @@ public struct ServerApp: Sendable {
         authorizeSubscription: PubSubGateway.SubscriptionAuthorizer? = nil,
         observer: (any PubSubObserver)? = nil,
         unheldRecipients: UnheldRecipientPolicy = .gone,
+        extraEndpoints: [ExtraEndpoint] = [],
         publisher: (SessionHub) -> any EventPublisher
     ) {
         self.configuration = configuration
+        self.extraEndpoints = extraEndpoints
         self.registry = ChannelRegistry()
         self.gateway = PubSubGateway(
             router: router,

@@ -12,6 +12,14 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// The largest WebSocket message accepted on the pub/sub path; larger closes with 1009.
     public var maxMessageBytes = 131_072
+    /// The largest frame accepted on the pub/sub path (larger closes with 1009); `nil`: the message limit.
+    /// API Gateway's is 32 KB, below its 128 KB message limit.
+    public var maxFrameBytes: Int? = nil
+    /// A pub/sub connection whose client sent no message this long is closed with 1001; `nil`: never.
+    /// API Gateway's idle timeout is 10 minutes.
+    public var idleTimeout: Duration? = nil
+    /// A pub/sub connection open this long is closed with 1001; `nil`: never. API Gateway's is 2 hours.
+    public var maxConnectionLifetime: Duration? = nil
     /// The largest message accepted on `/echo`, whatever `maxMessageBytes` says (Autobahn sends 16 MiB).
     public var echoMaxMessageBytes = 16 * 1024 * 1024
     /// Subscriptions one connection may hold; one more is answered with an error reply.
