@@ -92,8 +92,9 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// returns once the transport has taken the reply, so a transport that waits for its peer pauses
     /// this connection's reads (and only them) meanwhile.
     public func handle(text: some Collection<UInt8>) async {
-        if state.withLock({ $0.claimInline() }) {
-            await handleClaimed(.text(Array(text)))
+        let claim = claimInline()
+        if claim.claimed {
+            await handleClaimed(.text(Array(text)), activityDue: claim.activityDue)
             return
         }
         await withCheckedContinuation { continuation in
@@ -108,8 +109,9 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
 
     /// Queues a received binary message and returns once it has been answered.
     public func handleBinary() async {
-        if state.withLock({ $0.claimInline() }) {
-            await handleClaimed(.binary)
+        let claim = claimInline()
+        if claim.claimed {
+            await handleClaimed(.binary, activityDue: claim.activityDue)
             return
         }
         await withCheckedContinuation { continuation in
@@ -139,7 +141,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         while true {
             switch state.withLock({ $0.nextInbound() }) {
             case .handle(let message):
-                _ = await process(message.payload)
+                await process(message.payload)
                 message.completion.resume()
             case .disconnect:
                 await hub.gateway.disconnect(id)
@@ -153,28 +155,42 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         }
     }
 
+    private func claimInline() -> (claimed: Bool, activityDue: Bool) {
+        let now = hub.clock.now()
+        let interval = hub.configuration.activityInterval
+        return state.withLock { $0.claimInline(now: now, activityInterval: interval) }
+    }
+
     /// Handles a message whose handler role the caller claimed with `claimInline`, then hands what
     /// arrived meanwhile to a handler task. When no write is in progress, the caller also writes the
     /// reply (one batch), so that a request and its answer cost no task and no thread wake-up.
-    private func handleClaimed(_ payload: SessionState.Inbound.Payload) async {
-        let writeHere = await process(payload, writerInline: true)
-        if state.withLock({ $0.finishInline() }) { Task { await self.handleInbound() } }
-        if writeHere { await writeOneBatchThenHandOff() }
+    private func handleClaimed(_ payload: SessionState.Inbound.Payload, activityDue: Bool) async {
+        if activityDue { await hub.gateway.markActive(id) }
+        let reply = await route(payload)
+        let configuration = hub.configuration
+        let finish = state.withLock { $0.finishInline(reply: reply, configuration: configuration) }
+        if finish.close {
+            closeTransport(code: SessionCloseCode.policyViolation, reason: "slow consumer: outbound queue full")
+        }
+        if finish.startHandler { Task { await self.handleInbound() } }
+        guard let batch = finish.batch, await write(batch) else { return }
+        if state.withLock({ $0.handOffWriting() }) { startWriting() }
     }
 
-    /// Routes one message and queues its reply; `true` when the reply took the writer role and
-    /// `writerInline` asked the caller to write it (else a writer task was started if needed).
-    private func process(_ payload: SessionState.Inbound.Payload, writerInline: Bool = false) async -> Bool {
+    /// Routes one message and queues its reply, starting a writer if none runs.
+    private func process(_ payload: SessionState.Inbound.Payload) async {
         // Checked before any await: routing a message costs no extra suspension point for it.
         if activityDue() { await hub.gateway.markActive(id) }
-        let reply: OutboundMessage?
+        // A reply that does not fit meets the slow-consumer policy.
+        if let reply = await route(payload) { _ = enqueue(reply) }
+    }
+
+    /// The reply to one message, if any.
+    private func route(_ payload: SessionState.Inbound.Payload) async -> OutboundMessage? {
         switch payload {
-        case .text(let bytes): reply = await hub.gateway.handle(text: bytes, from: connection, feed: self)
-        case .binary: reply = hub.gateway.binaryReply(to: id)
+        case .text(let bytes): await hub.gateway.handle(text: bytes, from: connection, feed: self)
+        case .binary: hub.gateway.binaryReply(to: id)
         }
-        // A reply that does not fit has already met the slow-consumer policy.
-        guard let reply else { return false }
-        return enqueue(reply, writerInline: writerInline).startedWriter
     }
 
     /// Whether activity is due to be written now (and, if so, that it is being written).
@@ -195,42 +211,22 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     }
 
     func enqueue(_ message: OutboundMessage) -> SendFailure.Reason? {
-        enqueue(message, writerInline: false).refusal
-    }
-
-    /// Queues `message`; when it takes the writer role, starts a writer task, or leaves the writing
-    /// to the caller when `writerInline` (then `startedWriter` is `true`).
-    private func enqueue(_ message: OutboundMessage, writerInline: Bool) -> (
-        refusal: SendFailure.Reason?, startedWriter: Bool
-    ) {
         let configuration = hub.configuration
-        return carryOut(
-            state.withLock { $0.enqueue(message, configuration: configuration) }, writerInline: writerInline)
+        return carryOut(state.withLock { $0.enqueue(message, configuration: configuration) })
     }
 
-    /// Starts the writer or closes the transport, as an enqueue decided.
-    private func carryOut(_ result: SessionState.EnqueueResult, writerInline: Bool) -> (
-        refusal: SendFailure.Reason?, startedWriter: Bool
-    ) {
+    /// Starts the writer or closes the transport, as an enqueue decided; the refusal, if any.
+    private func carryOut(_ result: SessionState.EnqueueResult) -> SendFailure.Reason? {
         switch result {
         case .queued(let startWriter):
-            guard startWriter else { return (nil, false) }
-            if writerInline { return (nil, true) }
-            startWriting()
-            return (nil, false)
+            if startWriter { startWriting() }
+            return nil
         case .refused(let reason, let close):
             if close {
                 closeTransport(code: SessionCloseCode.policyViolation, reason: "slow consumer: outbound queue full")
             }
-            return (reason, false)
+            return reason
         }
-    }
-
-    /// Writes one batch in the caller's task, then hands anything queued meanwhile to a writer task,
-    /// so that the caller's wait stays one write however many publishes arrive.
-    private func writeOneBatchThenHandOff() async {
-        guard let batch = state.withLock({ $0.takeBatch() }), await write(batch) else { return }
-        if state.withLock({ $0.handOffWriting() }) { startWriting() }
     }
 
     /// Drains the queue from a writer task, or through the transport's callbacks when it takes them.
@@ -295,12 +291,12 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         let result = state.withLock {
             $0.deliver(entity, answer: answer, replay: replay, position: position, configuration: configuration)
         }
-        _ = carryOut(result, writerInline: false)
+        _ = carryOut(result)
     }
 
     func releaseHeld(_ entity: EntityID) {
         let configuration = hub.configuration
-        _ = carryOut(state.withLock { $0.releaseHeld(entity, configuration: configuration) }, writerInline: false)
+        _ = carryOut(state.withLock { $0.releaseHeld(entity, configuration: configuration) })
     }
 
     func forget(_ entity: EntityID) {

@@ -319,24 +319,45 @@ struct SessionState: Sendable {
         return .queued(startHandler: true)
     }
 
-    /// Claims the handler's role for a message the caller handles in its own task: `true` when the
+    /// Claims the handler's role for a message the caller handles in its own task: `claimed` when the
     /// session is open, no handler runs and nothing waits, so that handling it at once keeps the
-    /// order. The message counts in ``queuedInboundCount`` until ``finishInline()``.
-    mutating func claimInline() -> Bool {
-        guard phase == .open, !handling, inboundHead == inbound.count else { return false }
+    /// order. The message counts in ``queuedInboundCount`` until ``finishInline(reply:configuration:)``.
+    /// `activityDue` says whether activity is due to be written at `now` (and records that it is).
+    mutating func claimInline(now: Duration, activityInterval: Duration) -> (claimed: Bool, activityDue: Bool) {
+        guard phase == .open, !handling, inboundHead == inbound.count else { return (false, false) }
         handling = true
         handlingOne = true
-        return true
+        return (true, activityDue(now: now, interval: activityInterval))
     }
 
-    /// The caller has handled the message it claimed with ``claimInline()``; `true` when it must
-    /// start a handler task for what arrived meanwhile (more messages, or `$disconnect` once the
-    /// transport closed), `false` when the session is idle again.
-    mutating func finishInline() -> Bool {
+    /// What ``finishInline(reply:configuration:)`` decided.
+    struct InlineFinish {
+        /// Start a handler task for what arrived meanwhile (more messages, or `$disconnect`).
+        var startHandler = false
+        /// The reply took the writer role: the caller writes this batch, then calls ``handOffWriting()``.
+        var batch: [OutboundMessage]? = nil
+        /// The reply did not fit and the slow-consumer policy closes the connection with 1008.
+        var close = false
+    }
+
+    /// The caller has handled the message it claimed with ``claimInline(now:activityInterval:)``:
+    /// queues its reply and, when no write is in progress, hands the caller the batch to write;
+    /// releases the handler's role unless more arrived meanwhile. One lock for all three.
+    mutating func finishInline(reply: OutboundMessage?, configuration: SessionConfiguration) -> InlineFinish {
+        var finish = InlineFinish()
+        if let reply {
+            switch enqueue(reply, configuration: configuration) {
+            case .queued(let startWriter): if startWriter { finish.batch = takeBatch() }
+            case .refused(_, let close): finish.close = close
+            }
+        }
         handlingOne = false
-        if inboundHead < inbound.count || (phase == .transportClosed && !disconnecting) { return true }
-        handling = false
-        return false
+        if inboundHead < inbound.count || (phase == .transportClosed && !disconnecting) {
+            finish.startHandler = true
+        } else {
+            handling = false
+        }
+        return finish
     }
 
     /// The handler task's next step. A message stays counted in ``queuedInboundCount`` until the
