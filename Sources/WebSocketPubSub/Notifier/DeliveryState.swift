@@ -13,6 +13,13 @@
 /// given up, or the connection is gone. That keeps per-connection order under retries and under
 /// concurrent publishes, without any turn shared between connections: publishes to different
 /// entities proceed side by side.
+///
+/// ## No lanes while one publish is alone
+/// Lanes cost a hash insertion per recipient to open and a probe to close. While no lane exists, a
+/// publish is sent without any: it is remembered as the *unlaned* batch. A second publish admitted
+/// while it is in flight first gives the unlaned batch's recipients their lanes (heads: that batch),
+/// and a failure in its round does the same before it is settled; a batch that is delivered alone, the
+/// common case, never touches the lane table.
 struct DeliveryState: Sendable {
     /// Identifies one publish that has recipients in lanes.
     typealias JobID = UInt64
@@ -105,6 +112,8 @@ struct DeliveryState: Sendable {
     /// Lanes whose head failed at least once.
     private(set) var retryingLaneCount = 0
     private var nextJobID: JobID = 0
+    /// The publish in flight without lanes, and its recipients (each is in flight).
+    private var unlaned: (job: JobID, recipients: [ConnectionID])?
 
     init(policy: RetryPolicy) {
         self.policy = policy
@@ -123,6 +132,12 @@ struct DeliveryState: Sendable {
         observing: Bool
     ) -> Admission {
         let job = makeJob(message: message, admittedAt: admittedAt)
+        if lanes.isEmpty && unlaned == nil {
+            jobs[job]?.outstanding = recipients.count
+            unlaned = (job, recipients)
+            return Admission(toSend: recipients, job: job)
+        }
+        openUnlanedLanes()
         var admission = Admission(toSend: [], job: job)
         admission.toSend.reserveCapacity(recipients.count)
         let queueLimit = policy.effectiveQueueLimit
@@ -168,6 +183,16 @@ struct DeliveryState: Sendable {
         observing: Bool
     ) -> RoundOutcome {
         var outcome = RoundOutcome()
+        if let batch = unlaned, batch.job == round.job {
+            unlaned = nil
+            if failures.isEmpty {
+                resolve(round.job, delivered: round.connections.count, completed: &outcome.completedJobs)
+                return outcome
+            }
+            // Retries and hand-offs need lanes: settle this round as if it had had them all along.
+            unlaned = batch
+            openUnlanedLanes()
+        }
         var handoffs: [JobID: [ConnectionID]] = [:]
         var handoffOrder: [JobID] = []
         if failures.isEmpty {
@@ -270,6 +295,15 @@ struct DeliveryState: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Gives every recipient of the unlaned batch a lane headed by it, so that later messages queue
+    /// behind it.
+    private mutating func openUnlanedLanes() {
+        guard let batch = unlaned else { return }
+        unlaned = nil
+        lanes.reserveCapacity(lanes.count + batch.recipients.count)
+        for connection in batch.recipients { lanes[connection] = Lane(head: batch.job) }
+    }
 
     private mutating func makeJob(message: OutboundMessage, admittedAt: Duration) -> JobID {
         nextJobID &+= 1

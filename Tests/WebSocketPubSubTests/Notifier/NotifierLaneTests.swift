@@ -56,4 +56,28 @@ struct NotifierLaneTests {
         #expect(sender.maxConcurrentSends(to: shared) == 1)
         #expect(fixture.notifier.laneCount == 0)
     }
+
+    @Test func aPublishAloneOpensNoLaneAndASecondOneQueuesBehindIt() async throws {
+        let gate = AsyncGate()
+        let first = text("A1")
+        let sender = RecordingConnectionSender(beforeSend: { batch in
+            if batch.message == first { await gate.wait() }
+        })
+        let fixture = NotifierFixture(sender: sender)
+        let recipients = fixture.connect(3, to: entity("A"), prefix: "a")
+
+        let slow = Task { try await fixture.notifier.publish(entityId: entity("A"), message: first) }
+        await sender.waitForBatches(1)
+        #expect(fixture.notifier.laneCount == 0)
+        let second = Task { try await fixture.notifier.publish(entityId: entity("A"), message: text("A2")) }
+        for _ in 0..<1_000 where fixture.notifier.laneCount < 3 { try await Task.sleep(for: .milliseconds(1)) }
+        // The second publish gave the first one's recipients their lanes and waits in them.
+        #expect(fixture.notifier.laneCount == 3)
+        #expect(sender.batches.count == 1)
+        await gate.open()
+        #expect(try await slow.value.delivered == 3)
+        #expect(try await second.value.delivered == 3)
+        for recipient in recipients { #expect(sender.deliveries(to: recipient) == [first, text("A2")]) }
+        #expect(fixture.notifier.laneCount == 0)
+    }
 }
