@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The command line every host executable of the contract accepts, with its defaults, and the
 /// `listening on` line scripts wait for.

@@ -54,7 +54,7 @@ struct HistoryTable: Sendable {
     mutating func append(
         _ message: [UInt8], to entity: EntityID, now: Duration, newEpoch: () -> String
     ) -> HistoryPosition {
-        expire(now: now)
+        _ = expire(now: now)
         var stream = takeStream(entity, newEpoch: newEpoch)
         stream.latest += 1
         stream.entries.append(Stored(offset: stream.latest, message: message, appendedAt: now))
