@@ -20,7 +20,7 @@ struct HistoryTable: Sendable {
         var epoch: String
         var generation: Int
         var latest = 0
-        var entries = HistoryQueue<Stored>()
+        var entries = FIFOQueue<Stored>()
         var bytes = 0
         var usedSinceCheck = true
 
@@ -37,8 +37,8 @@ struct HistoryTable: Sendable {
 
     let limits: HistoryLimits
     private var streams: [EntityID: Stream] = [:]
-    private var retained = HistoryQueue<Reference>()
-    private var entities = HistoryQueue<(EntityID, Int)>()
+    private var retained = FIFOQueue<Reference>()
+    private var entities = FIFOQueue<(EntityID, Int)>()
     private var nextGeneration = 1
     private(set) var retainedBytes = 0
     private(set) var retainedCount = 0

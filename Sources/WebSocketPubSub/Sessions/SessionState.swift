@@ -76,9 +76,8 @@ struct SessionState: Sendable {
     private var writingCount = 0
     private var writingBytes = 0
     private var writing = false
-    private var inbound: [Inbound] = []
-    private var inboundHead = 0
-    /// Whether the message before `inboundHead` is being handled now.
+    private var inbound = FIFOQueue<Inbound>()
+    /// Whether a message taken from `inbound` is being handled now.
     private var handlingOne = false
     private var handling = false
     private var disconnecting = false
@@ -100,7 +99,7 @@ struct SessionState: Sendable {
     var queuedOutboundCount: Int { outbound.count }
 
     /// Received messages not yet handled (the one being handled included).
-    var queuedInboundCount: Int { inbound.count - inboundHead + (handlingOne ? 1 : 0) }
+    var queuedInboundCount: Int { inbound.count + (handlingOne ? 1 : 0) }
 
     var isEnded: Bool { phase == .ended }
 
@@ -324,7 +323,7 @@ struct SessionState: Sendable {
     /// order. The message counts in ``queuedInboundCount`` until ``finishInline(reply:configuration:)``.
     /// `activityDue` says whether activity is due to be written at `now` (and records that it is).
     mutating func claimInline(now: Duration, activityInterval: Duration) -> (claimed: Bool, activityDue: Bool) {
-        guard phase == .open, !handling, inboundHead == inbound.count else { return (false, false) }
+        guard phase == .open, !handling, inbound.isEmpty else { return (false, false) }
         handling = true
         handlingOne = true
         return (true, activityDue(now: now, interval: activityInterval))
@@ -352,7 +351,7 @@ struct SessionState: Sendable {
             }
         }
         handlingOne = false
-        if inboundHead < inbound.count || (phase == .transportClosed && !disconnecting) {
+        if !inbound.isEmpty || (phase == .transportClosed && !disconnecting) {
             finish.startHandler = true
         } else {
             handling = false
@@ -364,20 +363,7 @@ struct SessionState: Sendable {
     /// next call, so that a host pausing its reads sees it until its reply is queued.
     mutating func nextInbound() -> InboundStep {
         handlingOne = false
-        if inboundHead > 0 {
-            // The previous message has been handled; forget it, compacting once the dead prefix is
-            // half the array, so the queue stays O(1) amortized per message.
-            if inboundHead == inbound.count {
-                inbound.removeAll(keepingCapacity: inbound.count <= 64)
-                inboundHead = 0
-            } else if inboundHead >= 32 && inboundHead * 2 >= inbound.count {
-                inbound.removeFirst(inboundHead)
-                inboundHead = 0
-            }
-        }
-        if inboundHead < inbound.count {
-            let message = inbound[inboundHead]
-            inboundHead += 1
+        if let message = inbound.popFirst() {
             handlingOne = true
             return .handle(message)
         }

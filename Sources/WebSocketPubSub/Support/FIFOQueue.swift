@@ -1,6 +1,6 @@
 /// A first-in, first-out queue over one array: O(1) amortized push and pop, with the dead prefix
-/// dropped once it is half the array.
-struct HistoryQueue<Element: Sendable>: Sendable {
+/// dropped once it is half the array: the history table's queues and a session's inbound messages.
+struct FIFOQueue<Element: Sendable>: Sendable {
     private var storage: [Element] = []
     private var head = 0
 
