@@ -10,6 +10,8 @@
 //   for other top-level values, `duplicateKey` when the key occurs twice at the top level, else
 //   the member's kind, byte range and unescaped string; both overloads agree;
 // - where `JSONSerialization` also accepts the document, it finds the same string for the key;
+// - the router's two-key pass (`members`) gives the first key's result exactly, and for the second
+//   key what a scan for it alone finds, a duplicate reported at the offset that scan throws;
 // - `MessageRouter.route` picks the route the model expects (the named route, `$default`, or the error
 //   with the code for a malformed message, non-object, missing/duplicated/non-string action);
 // - every error reply is a JSON object whose `error` and `code` strings say what the error says.
@@ -56,8 +58,35 @@ public func fuzzJSONScanner(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let error = member.failureValue {
         checkErrorReply(RouteError.unreadable(error, actionKey: key))
     }
+    checkSecondKey(document, key: key, other: keys[Int(flags >> 5 & 7)], scanner: scanner, member: member)
     checkRouting(document, key: key, scanner: scanner, hasDefault: hasDefault, member: member)
     return 0
+}
+
+private func checkSecondKey(
+    _ document: [UInt8], key: String, other: String, scanner: JSONScanner, member: Result<JSONMember?, JSONScanError>
+) {
+    let pair = Result { () throws(JSONScanError) in try scanner.members(key, other, in: document) }
+    switch (pair, member) {
+    case (.failure(let error), .failure(let expected)):
+        require(error == expected, "members(\(key), \(other)) throws \(error), member(\(key)) \(expected)")
+    case (.success(let (first, second)), .success(let expected)):
+        require(first == expected, "members(\(key), \(other)) finds \(String(describing: first)), member \(String(describing: expected))")
+        guard key != other else {
+            require(second == .absent, "a second key equal to the first was also found: \(second)")
+            return
+        }
+        let alone = Result { () throws(JSONScanError) in try scanner.member(other, in: document) }
+        switch alone {
+        case .success(let found?): require(second == .found(found), "second \(second), alone \(found)")
+        case .success(nil): require(second == .absent, "second \(second), alone absent")
+        case .failure(let error):
+            guard case .duplicateKey = error.reason else { fatalError("property violated: \(other) alone: \(error)") }
+            require(second == .duplicated(at: error.offset), "second \(second), alone \(error)")
+        }
+    default:
+        fatalError("property violated: members(\(key), \(other)) gives \(pair), member(\(key)) \(member)")
+    }
 }
 
 extension Result {

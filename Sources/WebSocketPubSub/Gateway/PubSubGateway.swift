@@ -48,6 +48,9 @@ public struct PubSubGateway: Sendable {
     public let history: (any HistoryStore)?
 
     private let builtIns: SubscriptionRoutes
+    /// Whether `subscribe` and `unsubscribe` are the built-in routes (not the user's own).
+    private let subscribeIsBuiltIn: Bool
+    private let unsubscribeIsBuiltIn: Bool
 
     private let observer: (any PubSubObserver)?
     private let now: @Sendable () -> Date
@@ -79,10 +82,12 @@ public struct PubSubGateway: Sendable {
             subscriptions: subscriptions, history: history, limit: configuration.maxSubscriptionsPerConnection,
             authorize: authorizeSubscription, observer: observer)
         var router = router
-        if !router.hasRoute("subscribe") {
+        subscribeIsBuiltIn = !router.hasRoute("subscribe")
+        unsubscribeIsBuiltIn = !router.hasRoute("unsubscribe")
+        if subscribeIsBuiltIn {
             router.on("subscribe") { context in try await builtIns.subscribe(context) }
         }
-        if !router.hasRoute("unsubscribe") {
+        if unsubscribeIsBuiltIn {
             router.on("unsubscribe") { context in try await builtIns.unsubscribe(context) }
         }
         self.router = router
@@ -205,12 +210,61 @@ public struct PubSubGateway: Sendable {
     func handle(text message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) async
         -> OutboundMessage?
     {
-        switch await router.route(message, from: connection, feed: feed) {
+        switch routeImmediately(text: message, from: connection, feed: feed) {
+        case .answered(let reply): reply
+        case .pending(let pending): await complete(pending)
+        }
+    }
+
+    /// How far ``routeImmediately(text:from:feed:)`` got.
+    enum ImmediateRoute {
+        /// Handled without suspending; the reply, if any.
+        case answered(OutboundMessage?)
+        /// The route's handler must run: hand this to ``complete(_:)``.
+        case pending(PendingRoute)
+    }
+
+    /// A message whose route was chosen and whose handler has yet to run.
+    struct PendingRoute {
+        fileprivate let handler: MessageRouter.Handler
+        fileprivate let context: RouteContext
+    }
+
+    /// Routes a message as far as it goes without suspending: a message that fails validation, and
+    /// the built-in routes over a store that updates in place (``ImmediateSubscriptionUpdating``), are
+    /// answered here, so that a session handles them without an executor hop; any other route is
+    /// left ``ImmediateRoute/pending(_:)``.
+    func routeImmediately(text message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?)
+        -> ImmediateRoute
+    {
+        switch router.dispatch(message, from: connection, feed: feed) {
+        case .refused(let result):
+            return .answered(reply(to: result, from: connection.id))
+        case .ready(let handler, let context):
+            let immediate: RouteResult? =
+                switch context.route {
+                case "subscribe" where subscribeIsBuiltIn: builtIns.subscribeImmediately(context)
+                case "unsubscribe" where unsubscribeIsBuiltIn: builtIns.unsubscribeImmediately(context)
+                default: nil
+                }
+            if let immediate { return .answered(reply(to: immediate, from: connection.id)) }
+            return .pending(PendingRoute(handler: handler, context: context))
+        }
+    }
+
+    /// Runs the handler of a message ``routeImmediately(text:from:feed:)`` left pending; its reply.
+    func complete(_ pending: PendingRoute) async -> OutboundMessage? {
+        reply(to: await router.run(pending.handler, pending.context), from: pending.context.connectionID)
+    }
+
+    /// Reports a route's result; the reply to send.
+    private func reply(to result: RouteResult, from id: ConnectionID) -> OutboundMessage? {
+        switch result {
         case .handled(let route, let reply):
-            emit(.routeHandled(connection.id, route: route))
+            emit(.routeHandled(id, route: route))
             return reply
         case .failed(let route, let error):
-            return fail(connection.id, route: route, error)
+            return fail(id, route: route, error)
         }
     }
 

@@ -16,17 +16,29 @@ struct SubscriptionRoutes: Sendable {
     let limit: Int
     let authorize: PubSubGateway.SubscriptionAuthorizer?
     let observer: (any PubSubObserver)?
+    /// The store again when it updates in place: see ``subscribeImmediately(_:)``.
+    private let immediate: (any ImmediateSubscriptionUpdating)?
+
+    init(
+        subscriptions: any SubscriptionStore, history: (any HistoryStore)?, limit: Int,
+        authorize: PubSubGateway.SubscriptionAuthorizer?, observer: (any PubSubObserver)?
+    ) {
+        self.subscriptions = subscriptions
+        self.history = history
+        self.limit = limit
+        self.authorize = authorize
+        self.observer = observer
+        self.immediate = subscriptions as? any ImmediateSubscriptionUpdating
+    }
 
     func subscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage? {
-        let id = context.connectionID
-        let entity: EntityID
+        let entity = try requestedEntity(context)
         let since: HistoryPosition?
         do {
-            entity = try Self.entity(of: context)
             // Without history, `since` means nothing and is ignored, as the contract says.
             since = history == nil ? nil : try Self.since(of: context)
         } catch {
-            observer?.observe(.subscriptionRefused(id, reason: error.message))
+            observer?.observe(.subscriptionRefused(context.connectionID, reason: error.message))
             throw error
         }
         let feed = history == nil ? nil : context.feed
@@ -40,6 +52,44 @@ struct SubscriptionRoutes: Sendable {
         }
         feed.deliver(entity, answer: reply, replay: replay, position: position)
         return nil
+    }
+
+    /// The `subscribe` route's result, reached without suspending; `nil` when something on its path
+    /// can suspend (a subscription authorizer, a history store, a store that cannot update in place)
+    /// and ``subscribe(_:)`` must run instead.
+    func subscribeImmediately(_ context: RouteContext) -> RouteResult? {
+        guard let immediate, authorize == nil, history == nil else { return nil }
+        do throws(RouteError) {
+            let entity = try requestedEntity(context)
+            let outcome = immediate.subscribeImmediately(context.connectionID, to: entity, limit: limit)
+            try accept(outcome, context.connectionID, entity)
+            return .handled(route: context.route, reply: .subscribed(entity))
+        } catch {
+            return .failed(route: context.route, error: error)
+        }
+    }
+
+    /// The `unsubscribe` route's result, reached without suspending; `nil` when the store cannot
+    /// update in place and ``unsubscribe(_:)`` must run instead.
+    func unsubscribeImmediately(_ context: RouteContext) -> RouteResult? {
+        guard let immediate else { return nil }
+        do throws(RouteError) {
+            let entity = try Self.entity(of: context)
+            let removed = immediate.unsubscribeImmediately(context.connectionID, from: entity)
+            return .handled(route: context.route, reply: unsubscribed(context, from: entity, removed: removed))
+        } catch {
+            return .failed(route: context.route, error: error)
+        }
+    }
+
+    /// The entity a subscribe names; a refusal is reported to the observer.
+    private func requestedEntity(_ context: RouteContext) throws(RouteError) -> EntityID {
+        do {
+            return try Self.entity(of: context)
+        } catch {
+            observer?.observe(.subscriptionRefused(context.connectionID, reason: error.message))
+            throw error
+        }
     }
 
     /// Authorizes, subscribes and, with history, reads the position and what to replay.
@@ -80,6 +130,20 @@ struct SubscriptionRoutes: Sendable {
         } catch {
             throw RouteError.internalError("the subscription store failed to subscribe: \(error)")
         }
+        try accept(outcome, id, entity)
+        guard let history else { return SubscriptionAnswer(entityId: entity) }
+        let read: HistoryRead
+        do {
+            read = try await history.read(entity, since: since)
+        } catch {
+            throw RouteError.internalError("the history store failed to read \(Self.quoted(entity)): \(error)")
+        }
+        return SubscriptionAnswer(
+            entityId: entity, position: read.position, recovered: read.recovered, replay: read.entries)
+    }
+
+    /// Reports what the store did; a full connection is the error reply that says so.
+    private func accept(_ outcome: SubscribeOutcome, _ id: ConnectionID, _ entity: EntityID) throws(RouteError) {
         switch outcome {
         case .subscribed:
             observer?.observe(.subscriptionAdded(id, entity))
@@ -92,15 +156,6 @@ struct SubscriptionRoutes: Sendable {
             observer?.observe(.subscriptionRefused(id, reason: refusal.message))
             throw refusal
         }
-        guard let history else { return SubscriptionAnswer(entityId: entity) }
-        let read: HistoryRead
-        do {
-            read = try await history.read(entity, since: since)
-        } catch {
-            throw RouteError.internalError("the history store failed to read \(Self.quoted(entity)): \(error)")
-        }
-        return SubscriptionAnswer(
-            entityId: entity, position: read.position, recovered: read.recovered, replay: read.entries)
     }
 
     func unsubscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage {
@@ -111,6 +166,11 @@ struct SubscriptionRoutes: Sendable {
         } catch {
             throw RouteError.internalError("the subscription store failed to unsubscribe: \(error)")
         }
+        return unsubscribed(context, from: entity, removed: removed)
+    }
+
+    /// Reports a done unsubscribe, drops the session's cursor for the entity, and answers.
+    private func unsubscribed(_ context: RouteContext, from entity: EntityID, removed: Bool) -> OutboundMessage {
         if removed {
             observer?.observe(.subscriptionRemoved(context.connectionID, entity))
         }

@@ -11,40 +11,96 @@ struct JSONScanCore {
     struct Outcome: Hashable {
         var topLevel: JSONValueKind
         var member: JSONMember?
+        /// The second key's member, when one was asked for.
+        var second: SecondMember = .absent
+    }
+
+    /// What the scan found for the second key. Its duplicates are reported rather than thrown, so
+    /// that a caller who only may need it (the router, for `entityId`) decides when it matters.
+    enum SecondMember: Hashable {
+        case absent
+        case found(JSONMember)
+        /// The key appears more than once; the offset of its second occurrence.
+        case duplicated(at: Int)
+    }
+
+    /// Which requested key a member's key is.
+    private enum KeyMatch {
+        case none
+        case first
+        case second
     }
 
     private let bytes: UnsafeRawBufferPointer
     private let count: Int
     private let key: UnsafeRawBufferPointer?
+    private let secondKey: UnsafeRawBufferPointer?
     private let maximumDepth: Int
     private var index = 0
 
-    private init(bytes: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?, maximumDepth: Int) {
+    private init(
+        bytes: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?, secondKey: UnsafeRawBufferPointer?,
+        maximumDepth: Int
+    ) {
         self.bytes = bytes
         self.count = bytes.count
         self.key = key
+        self.secondKey = secondKey
         self.maximumDepth = maximumDepth
     }
 
     /// Validates `bytes` as one JSON text; when `key` is given, also finds that key in the top-level
-    /// object and fails if the top level is not an object or holds the key twice.
+    /// object and fails if the top level is not an object or holds the key twice. With `secondKey`
+    /// too, finds that one in the same pass (see ``SecondMember``).
     static func scan(
         _ bytes: UnsafeRawBufferPointer,
         key: UnsafeRawBufferPointer?,
+        secondKey: UnsafeRawBufferPointer? = nil,
         maximumDepth: Int
     ) throws(JSONScanError) -> Outcome {
-        var core = JSONScanCore(bytes: bytes, key: key, maximumDepth: maximumDepth)
+        var core = JSONScanCore(bytes: bytes, key: key, secondKey: secondKey, maximumDepth: maximumDepth)
         return try core.run()
+    }
+
+    /// The members found so far, and the one whose value is being scanned.
+    private struct Captures {
+        var found: JSONMember?
+        var duplicateAt: Int?
+        var second = SecondMember.absent
+        var capturing = KeyMatch.none
+        var captureStart = 0
+
+        /// A top-level key just ended at `keyStart`; its value starts at `valueStart`.
+        mutating func keyScanned(_ match: KeyMatch, keyStart: Int, valueStart: Int) {
+            switch match {
+            case .none:
+                return
+            case .first:
+                guard found == nil else {
+                    if duplicateAt == nil { duplicateAt = keyStart }
+                    return
+                }
+            case .second:
+                switch second {
+                case .absent:
+                    break
+                case .found:
+                    second = .duplicated(at: keyStart)
+                    return
+                case .duplicated:
+                    return
+                }
+            }
+            capturing = match
+            captureStart = valueStart
+        }
     }
 
     // MARK: - Structure
 
     private mutating func run() throws(JSONScanError) -> Outcome {
         var stack = JSONContainerStack()
-        var found: JSONMember?
-        var duplicateAt: Int?
-        var capturing = false
-        var captureStart = 0
+        var captures = Captures()
         var lastStringHadEscapes = false
 
         skipWhitespace()
@@ -68,14 +124,8 @@ struct JSONScanCore {
                     stack.pop()
                 } else if isObject {
                     let keyStart = index
-                    if try memberKey(atTopLevel: stack.depth == 1) {
-                        if found == nil {
-                            capturing = true
-                            captureStart = index
-                        } else if duplicateAt == nil {
-                            duplicateAt = keyStart
-                        }
-                    }
+                    let match = try memberKey(atTopLevel: stack.depth == 1)
+                    captures.keyScanned(match, keyStart: keyStart, valueStart: index)
                     continue parsing
                 } else {
                     continue parsing
@@ -96,14 +146,19 @@ struct JSONScanCore {
 
             // A value just ended; climb out of every container it closes.
             while true {
-                if capturing && stack.depth == 1 {
-                    capturing = false
-                    found = makeMember(captureStart..<index, escapes: lastStringHadEscapes)
+                if captures.capturing != .none && stack.depth == 1 {
+                    let member = makeMember(captures.captureStart..<index, escapes: lastStringHadEscapes)
+                    if captures.capturing == .first {
+                        captures.found = member
+                    } else {
+                        captures.second = .found(member)
+                    }
+                    captures.capturing = .none
                 }
                 skipWhitespace()
                 if stack.depth == 0 {
                     guard index == count else { throw JSONScanError(.trailingData, at: index) }
-                    return try finish(topLevel: topLevel, found: found, duplicateAt: duplicateAt)
+                    return try finish(topLevel: topLevel, captures: captures)
                 }
                 guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
                 let next = bytes[index]
@@ -112,14 +167,8 @@ struct JSONScanCore {
                     if stack.topIsObject {
                         skipWhitespace()
                         let keyStart = index
-                        if try memberKey(atTopLevel: stack.depth == 1) {
-                            if found == nil {
-                                capturing = true
-                                captureStart = index
-                            } else if duplicateAt == nil {
-                                duplicateAt = keyStart
-                            }
-                        }
+                        let match = try memberKey(atTopLevel: stack.depth == 1)
+                        captures.keyScanned(match, keyStart: keyStart, valueStart: index)
                     }
                     continue parsing
                 }
@@ -133,30 +182,37 @@ struct JSONScanCore {
         }
     }
 
-    private func finish(topLevel: JSONValueKind, found: JSONMember?, duplicateAt: Int?) throws(JSONScanError) -> Outcome
-    {
+    private func finish(topLevel: JSONValueKind, captures: Captures) throws(JSONScanError) -> Outcome {
         guard let key else { return Outcome(topLevel: topLevel, member: nil) }
         guard topLevel == .object else { throw JSONScanError(.notAnObject(topLevel), at: 0) }
-        if let duplicateAt {
+        if let duplicateAt = captures.duplicateAt {
             throw JSONScanError(.duplicateKey(String(decoding: key, as: UTF8.self)), at: duplicateAt)
         }
-        return Outcome(topLevel: topLevel, member: found)
+        return Outcome(topLevel: topLevel, member: captures.found, second: captures.second)
     }
 
-    /// Scans `"key" :` at `index` and the whitespace after it; returns whether the key is the one
-    /// requested and belongs to the top-level object, leaving `index` at the member's value.
-    private mutating func memberKey(atTopLevel: Bool) throws(JSONScanError) -> Bool {
+    /// Scans `"key" :` at `index` and the whitespace after it; returns which requested key it is
+    /// (a key of a nested object is none), leaving `index` at the member's value.
+    private mutating func memberKey(atTopLevel: Bool) throws(JSONScanError) -> KeyMatch {
         guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
         guard bytes[index] == UInt8(ascii: "\"") else { throw JSONScanError(.unexpectedByte(bytes[index]), at: index) }
         let start = index
         let escapes = try scanString()
-        let matches = atTopLevel && keyEquals((start + 1)..<(index - 1), escapes: escapes)
+        var match = KeyMatch.none
+        if atTopLevel {
+            let content = (start + 1)..<(index - 1)
+            if let key, keyEquals(content, escapes: escapes, key: key) {
+                match = .first
+            } else if let secondKey, keyEquals(content, escapes: escapes, key: secondKey) {
+                match = .second
+            }
+        }
         skipWhitespace()
         guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
         guard bytes[index] == UInt8(ascii: ":") else { throw JSONScanError(.unexpectedByte(bytes[index]), at: index) }
         index += 1
         skipWhitespace()
-        return matches
+        return match
     }
 
     private static func kind(startingWith byte: UInt8) -> JSONValueKind {
@@ -383,8 +439,7 @@ struct JSONScanCore {
 
     // MARK: - Unescaping (on strings already validated)
 
-    private func keyEquals(_ content: Range<Int>, escapes: Bool) -> Bool {
-        guard let key else { return false }
+    private func keyEquals(_ content: Range<Int>, escapes: Bool, key: UnsafeRawBufferPointer) -> Bool {
         if !escapes {
             guard content.count == key.count else { return false }
             return UnsafeRawBufferPointer(rebasing: bytes[content]).elementsEqual(key)

@@ -79,4 +79,28 @@ public struct JSONScanner: Hashable, Sendable {
         }
         return try result.get()
     }
+
+    /// The router's single pass: validates `bytes`, returns the member `key` of the top-level object
+    /// (thrown on, like ``member(_:in:)-(_,[UInt8])``, when duplicated) and what it found for
+    /// `secondKey`, whose duplicates are reported, not thrown.
+    func members(
+        _ key: String, _ secondKey: String, in bytes: [UInt8]
+    ) throws(JSONScanError) -> (JSONMember?, JSONScanCore.SecondMember) {
+        var key = key
+        var secondKey = secondKey
+        let result = bytes.withUnsafeBytes { buffer in
+            key.withUTF8 { keyBytes in
+                secondKey.withUTF8 { secondBytes in
+                    Result { () throws(JSONScanError) in
+                        try JSONScanCore.scan(
+                            buffer, key: UnsafeRawBufferPointer(keyBytes),
+                            secondKey: UnsafeRawBufferPointer(secondBytes),
+                            maximumDepth: maximumDepth)
+                    }
+                }
+            }
+        }
+        let outcome = try result.get()
+        return (outcome.member, outcome.second)
+    }
 }

@@ -129,15 +129,34 @@ public struct MessageRouter: Sendable {
 
     /// Routes `message`, giving the route the session it came from.
     func route(_ message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) async -> RouteResult {
-        let member: JSONMember?
-        do {
-            member = try scanner.member(actionKey, in: message)
-        } catch {
-            return .failed(route: nil, error: .unreadable(error, actionKey: actionKey))
+        switch dispatch(message, from: connection, feed: feed) {
+        case .ready(let handler, let context): await run(handler, context)
+        case .refused(let result): result
         }
-        guard let member else { return .failed(route: nil, error: .missingAction(key: actionKey)) }
+    }
+
+    /// A message whose route was chosen, or why none could be.
+    enum Dispatch {
+        case ready(Handler, RouteContext)
+        case refused(RouteResult)
+    }
+
+    /// Validates `message` and chooses its route, without suspending: everything ``route(_:from:)``
+    /// does before the handler runs.
+    ///
+    /// The same pass also finds the contract's `entityId` (``RouteContext/member(_:)`` then answers
+    /// it without scanning again): the built-in routes read it from every message they handle.
+    func dispatch(_ message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) -> Dispatch {
+        let member: JSONMember?
+        let entity: JSONScanCore.SecondMember
+        do {
+            (member, entity) = try scanner.members(actionKey, SubscriptionRoutes.entityKey, in: message)
+        } catch {
+            return .refused(.failed(route: nil, error: .unreadable(error, actionKey: actionKey)))
+        }
+        guard let member else { return .refused(.failed(route: nil, error: .missingAction(key: actionKey))) }
         guard let action = member.string else {
-            return .failed(route: nil, error: .actionNotAString(key: actionKey, kind: member.kind))
+            return .refused(.failed(route: nil, error: .actionNotAString(key: actionKey, kind: member.kind)))
         }
         let route: String
         let handler: Handler
@@ -146,19 +165,28 @@ public struct MessageRouter: Sendable {
         } else if let defaultHandler {
             (route, handler) = (Self.defaultRoute, defaultHandler)
         } else {
-            return .failed(route: Self.defaultRoute, error: .unknownAction(action))
+            return .refused(.failed(route: Self.defaultRoute, error: .unknownAction(action)))
         }
         var context = RouteContext(
             connection: connection, message: message, action: action, route: route, scanner: scanner)
         context.feed = feed
+        if actionKey != SubscriptionRoutes.entityKey {
+            context.prefetched = (SubscriptionRoutes.entityKey, entity)
+        }
+        return .ready(handler, context)
+    }
+
+    /// Runs the handler ``dispatch(_:from:feed:)`` chose, turning what it throws into an error reply.
+    func run(_ handler: Handler, _ context: RouteContext) async -> RouteResult {
         do {
-            return .handled(route: route, reply: try await handler(context))
+            return .handled(route: context.route, reply: try await handler(context))
         } catch let error as RouteError {
-            return .failed(route: route, error: error)
+            return .failed(route: context.route, error: error)
         } catch {
             let failure = RouteError(
-                code: .handlerFailed, message: "the \"\(action)\" action failed", detail: String(describing: error))
-            return .failed(route: route, error: failure)
+                code: .handlerFailed, message: "the \"\(context.action)\" action failed",
+                detail: String(describing: error))
+            return .failed(route: context.route, error: failure)
         }
     }
 

@@ -166,7 +166,11 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// reply (one batch), so that a request and its answer cost no task and no thread wake-up.
     private func handleClaimed(_ payload: SessionState.Inbound.Payload, activityDue: Bool) async {
         if activityDue { await hub.gateway.markActive(id) }
-        let reply = await route(payload)
+        let reply: OutboundMessage?
+        switch routeImmediately(payload) {
+        case .answered(let answer): reply = answer
+        case .pending(let pending): reply = await hub.gateway.complete(pending)
+        }
         let configuration = hub.configuration
         let finish = state.withLock { $0.finishInline(reply: reply, configuration: configuration) }
         if finish.close {
@@ -181,15 +185,21 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     private func process(_ payload: SessionState.Inbound.Payload) async {
         // Checked before any await: routing a message costs no extra suspension point for it.
         if activityDue() { await hub.gateway.markActive(id) }
+        let reply: OutboundMessage?
+        switch routeImmediately(payload) {
+        case .answered(let answer): reply = answer
+        case .pending(let pending): reply = await hub.gateway.complete(pending)
+        }
         // A reply that does not fit meets the slow-consumer policy.
-        if let reply = await route(payload) { _ = enqueue(reply) }
+        if let reply { _ = enqueue(reply) }
     }
 
-    /// The reply to one message, if any.
-    private func route(_ payload: SessionState.Inbound.Payload) async -> OutboundMessage? {
+    /// Routes one message as far as it goes without suspending (see
+    /// ``PubSubGateway/routeImmediately(text:from:feed:)``).
+    private func routeImmediately(_ payload: SessionState.Inbound.Payload) -> PubSubGateway.ImmediateRoute {
         switch payload {
-        case .text(let bytes): await hub.gateway.handle(text: bytes, from: connection, feed: self)
-        case .binary: hub.gateway.binaryReply(to: id)
+        case .text(let bytes): hub.gateway.routeImmediately(text: bytes, from: connection, feed: self)
+        case .binary: .answered(hub.gateway.binaryReply(to: id))
         }
     }
 

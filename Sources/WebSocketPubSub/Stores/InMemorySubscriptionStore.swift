@@ -19,7 +19,9 @@
 /// let outcome = subscriptions.subscribe(connection, to: try EntityID(validating: "game-42"), limit: 128)
 /// let recipients = subscriptions.subscribers(of: try EntityID(validating: "game-42"))
 /// ```
-public final class InMemorySubscriptionStore: SubscriptionStore, SubscriberSnapshotProviding {
+public final class InMemorySubscriptionStore: SubscriptionStore, SubscriberSnapshotProviding,
+    ImmediateSubscriptionUpdating
+{
     private let index = StoreLock(SubscriptionIndex())
 
     /// Creates an empty store.
@@ -39,6 +41,16 @@ public final class InMemorySubscriptionStore: SubscriptionStore, SubscriberSnaps
     @discardableResult
     public func unsubscribe(_ connection: ConnectionID, from entity: EntityID) -> Bool {
         index.withLock { $0.unsubscribe(connection, from: entity) }
+    }
+
+    /// The same as ``subscribe(_:to:limit:)``, for ``ImmediateSubscriptionUpdating``.
+    public func subscribeImmediately(_ connection: ConnectionID, to entity: EntityID, limit: Int) -> SubscribeOutcome {
+        subscribe(connection, to: entity, limit: limit)
+    }
+
+    /// The same as ``unsubscribe(_:from:)``, for ``ImmediateSubscriptionUpdating``.
+    public func unsubscribeImmediately(_ connection: ConnectionID, from entity: EntityID) -> Bool {
+        unsubscribe(connection, from: entity)
     }
 
     /// Removes every subscription of `connection`; returns how many were removed.
