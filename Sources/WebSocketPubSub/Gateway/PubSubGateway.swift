@@ -36,24 +36,62 @@ public struct PubSubGateway: Sendable {
     public typealias SubscriptionAuthorizer = @Sendable (Connection, EntityID) async throws -> SubscriptionDecision
 
     /// The router, with the built-in routes added.
-    public let router: MessageRouter
+    public var router: MessageRouter { parts.router }
     /// Where connection records live.
-    public let connections: any ConnectionStore
+    public var connections: any ConnectionStore { parts.connections }
     /// Where subscriptions live.
-    public let subscriptions: any SubscriptionStore
+    public var subscriptions: any SubscriptionStore { parts.subscriptions }
     /// The limits in force.
-    public let configuration: Configuration
+    public var configuration: Configuration { parts.configuration }
     /// Where entities' recent messages are kept for recovery; `nil` keeps no history. The
     /// ``Notifier`` appends to the same store.
-    public let history: (any HistoryStore)?
+    public var history: (any HistoryStore)? { parts.history }
 
-    private let builtIns: SubscriptionRoutes
-    /// Whether `subscribe` and `unsubscribe` are the built-in routes (not the user's own).
-    private let subscribeIsBuiltIn: Bool
-    private let unsubscribeIsBuiltIn: Bool
+    /// Everything behind one reference: a gateway is handed to every session and copied on its way,
+    /// and a copy then costs one retain instead of one per field.
+    private let parts: Parts
 
-    private let observer: (any PubSubObserver)?
-    private let now: @Sendable () -> Date
+    private final class Parts: Sendable {
+        let router: MessageRouter
+        let connections: any ConnectionStore
+        let subscriptions: any SubscriptionStore
+        let configuration: Configuration
+        let history: (any HistoryStore)?
+        let builtIns: SubscriptionRoutes
+        /// Whether `subscribe` and `unsubscribe` are the built-in routes (not the user's own).
+        let subscribeIsBuiltIn: Bool
+        let unsubscribeIsBuiltIn: Bool
+        let observer: (any PubSubObserver)?
+        let now: @Sendable () -> Date
+
+        init(
+            router: MessageRouter, connections: any ConnectionStore, subscriptions: any SubscriptionStore,
+            configuration: Configuration, history: (any HistoryStore)?,
+            authorizeSubscription: SubscriptionAuthorizer?, observer: (any PubSubObserver)?,
+            now: @escaping @Sendable () -> Date
+        ) {
+            let builtIns = SubscriptionRoutes(
+                subscriptions: subscriptions, history: history, limit: configuration.maxSubscriptionsPerConnection,
+                authorize: authorizeSubscription, observer: observer)
+            var router = router
+            subscribeIsBuiltIn = !router.hasRoute("subscribe")
+            unsubscribeIsBuiltIn = !router.hasRoute("unsubscribe")
+            if subscribeIsBuiltIn {
+                router.on("subscribe") { context in try await builtIns.subscribe(context) }
+            }
+            if unsubscribeIsBuiltIn {
+                router.on("unsubscribe") { context in try await builtIns.unsubscribe(context) }
+            }
+            self.router = router
+            self.builtIns = builtIns
+            self.history = history
+            self.connections = connections
+            self.subscriptions = subscriptions
+            self.configuration = configuration
+            self.observer = observer
+            self.now = now
+        }
+    }
 
     /// Creates a gateway.
     ///
@@ -78,26 +116,9 @@ public struct PubSubGateway: Sendable {
         observer: (any PubSubObserver)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        let builtIns = SubscriptionRoutes(
-            subscriptions: subscriptions, history: history, limit: configuration.maxSubscriptionsPerConnection,
-            authorize: authorizeSubscription, observer: observer)
-        var router = router
-        subscribeIsBuiltIn = !router.hasRoute("subscribe")
-        unsubscribeIsBuiltIn = !router.hasRoute("unsubscribe")
-        if subscribeIsBuiltIn {
-            router.on("subscribe") { context in try await builtIns.subscribe(context) }
-        }
-        if unsubscribeIsBuiltIn {
-            router.on("unsubscribe") { context in try await builtIns.unsubscribe(context) }
-        }
-        self.router = router
-        self.builtIns = builtIns
-        self.history = history
-        self.connections = connections
-        self.subscriptions = subscriptions
-        self.configuration = configuration
-        self.observer = observer
-        self.now = now
+        parts = Parts(
+            router: router, connections: connections, subscriptions: subscriptions, configuration: configuration,
+            history: history, authorizeSubscription: authorizeSubscription, observer: observer, now: now)
     }
 
     /// Authorizes a handshake and, if accepted, records the connection with `connectedAt` = now.
@@ -127,7 +148,7 @@ public struct PubSubGateway: Sendable {
     public func authorize(_ request: ConnectRequest) async -> ConnectAuthorization {
         let decision: ConnectDecision
         do {
-            decision = try await router.authorize(request)
+            decision = try await parts.router.authorize(request)
         } catch {
             emit(.connectionRejected(request.id, reason: "the $connect authorizer failed: \(error)"))
             return .rejected(status: 500, reason: "the connection could not be authorized")
@@ -149,10 +170,10 @@ public struct PubSubGateway: Sendable {
     public func record(_ authorized: AuthorizedConnection) async throws -> Connection {
         let request = authorized.request
         let connection = Connection(
-            id: request.id, remoteAddress: request.remoteAddress, connectedAt: now(),
+            id: request.id, remoteAddress: request.remoteAddress, connectedAt: parts.now(),
             subprotocol: request.subprotocol, attributes: authorized.attributes)
         do {
-            try await connections.insert(connection)
+            try await parts.connections.insert(connection)
         } catch {
             emit(.connectionRejected(request.id, reason: "the connection store failed: \(error)"))
             throw error
@@ -183,12 +204,12 @@ public struct PubSubGateway: Sendable {
     public func handle(text message: [UInt8], from id: ConnectionID) async -> OutboundMessage? {
         var connection: Connection
         do {
-            guard let stored = try await connections.connection(id) else {
+            guard let stored = try await parts.connections.connection(id) else {
                 return fail(id, route: nil, .unknownConnection)
             }
             connection = stored
-            let date = now()
-            try await connections.touch(id, at: date)
+            let date = parts.now()
+            try await parts.connections.touch(id, at: date)
             connection.lastActiveAt = date
         } catch {
             return fail(id, route: nil, .internalError("the connection store failed: \(error)"))
@@ -237,14 +258,14 @@ public struct PubSubGateway: Sendable {
     func routeImmediately(text message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?)
         -> ImmediateRoute
     {
-        switch router.dispatch(message, from: connection, feed: feed) {
+        switch parts.router.dispatch(message, from: connection, feed: feed) {
         case .refused(let result):
             return .answered(reply(to: result, from: connection.id))
         case .ready(let handler, let context):
             let immediate: RouteResult? =
                 switch context.route {
-                case "subscribe" where subscribeIsBuiltIn: builtIns.subscribeImmediately(context)
-                case "unsubscribe" where unsubscribeIsBuiltIn: builtIns.unsubscribeImmediately(context)
+                case "subscribe" where parts.subscribeIsBuiltIn: parts.builtIns.subscribeImmediately(context)
+                case "unsubscribe" where parts.unsubscribeIsBuiltIn: parts.builtIns.unsubscribeImmediately(context)
                 default: nil
                 }
             if let immediate { return .answered(reply(to: immediate, from: connection.id)) }
@@ -254,7 +275,7 @@ public struct PubSubGateway: Sendable {
 
     /// Runs the handler of a message ``routeImmediately(text:from:feed:)`` left pending; its reply.
     func complete(_ pending: PendingRoute) async -> OutboundMessage? {
-        reply(to: await router.run(pending.handler, pending.context), from: pending.context.connectionID)
+        reply(to: await parts.router.run(pending.handler, pending.context), from: pending.context.connectionID)
     }
 
     /// Reports a route's result; the reply to send.
@@ -278,14 +299,14 @@ public struct PubSubGateway: Sendable {
     public func subscribe(
         _ connection: Connection, to entity: EntityID, since: HistoryPosition? = nil
     ) async throws(RouteError) -> SubscriptionAnswer {
-        try await builtIns.subscribe(connection, to: entity, since: since, feed: nil)
+        try await parts.builtIns.subscribe(connection, to: entity, since: since, feed: nil)
     }
 
     /// Records activity on `id` now; a store failure is reported to the observer and otherwise ignored,
     /// since a missed activity mark only makes the idle sweep consider the connection earlier.
     public func markActive(_ id: ConnectionID) async {
         do {
-            try await connections.touch(id, at: now())
+            try await parts.connections.touch(id, at: parts.now())
         } catch {
             emit(.routeFailed(id, route: nil, reason: "the connection store failed to record activity: \(error)"))
         }
@@ -301,7 +322,7 @@ public struct PubSubGateway: Sendable {
     /// reply. The connection stays open and is marked active.
     public func handleBinary(from id: ConnectionID) async -> OutboundMessage {
         do {
-            try await connections.touch(id, at: now())
+            try await parts.connections.touch(id, at: parts.now())
         } catch {
             return fail(id, route: nil, .internalError("the connection store failed: \(error)"))
         }
@@ -316,13 +337,13 @@ public struct PubSubGateway: Sendable {
         var removed: Connection?
         var subscriptionsRemoved = 0
         do {
-            removed = try await connections.remove(id)
+            removed = try await parts.connections.remove(id)
         } catch {
             emit(
                 .routeFailed(id, route: MessageRouter.disconnectRoute, reason: "the connection store failed: \(error)"))
         }
         do {
-            subscriptionsRemoved = try await subscriptions.removeAll(for: id)
+            subscriptionsRemoved = try await parts.subscriptions.removeAll(for: id)
         } catch {
             emit(
                 .routeFailed(
@@ -332,7 +353,7 @@ public struct PubSubGateway: Sendable {
         emit(.connectionClosed(id, subscriptionsRemoved: subscriptionsRemoved))
         guard let removed else { return }
         do {
-            try await router.disconnected(removed)
+            try await parts.router.disconnected(removed)
         } catch {
             emit(
                 .routeFailed(
@@ -346,6 +367,6 @@ public struct PubSubGateway: Sendable {
     }
 
     private func emit(_ event: @autoclosure () -> PubSubEvent) {
-        if let observer { observer.observe(event()) }
+        if let observer = parts.observer { observer.observe(event()) }
     }
 }
