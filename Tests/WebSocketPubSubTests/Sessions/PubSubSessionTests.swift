@@ -14,7 +14,7 @@ struct PubSubSessionTests {
         }
         await transport.waitForMessages(entities.count)
         #expect(transport.texts == entities.map { #"{"status":"subscribed","entityId":"\#($0)"}"# })
-        #expect(try await fixture.subscriptions.subscriptions(of: session.id).count == entities.count)
+        #expect(fixture.subscriptions.subscriptions(of: session.id).count == entities.count)
     }
 
     @Test func orderHoldsWhenEveryMessageComesFromItsOwnTask() async throws {
@@ -46,8 +46,8 @@ struct PubSubSessionTests {
         session.transportClosed()
         await session.waitUntilEnded()
         // Every subscribe was handled before $disconnect, which then removed them all: none outlives it.
-        #expect(try await fixture.subscriptions.count() == 0)
-        #expect(try await fixture.connections.count() == 0)
+        #expect(fixture.subscriptions.count() == 0)
+        #expect(fixture.connections.count() == 0)
         #expect(fixture.hub.sessionCount == 0)
         #expect(session.isEnded)
     }
@@ -112,7 +112,7 @@ struct PubSubSessionTests {
         let (session, transport) = try #require(await fixture.open("c1"))
         await session.handle(text: subscribeMessage("a"))
         // The subscription is in effect when `handle` returns; the reply is queued for the writer.
-        #expect(try await fixture.subscriptions.subscribers(of: EntityID(validating: "a")) == [session.id])
+        #expect(fixture.subscriptions.subscribers(of: try EntityID(validating: "a")) == [session.id])
         await transport.waitForMessages(1)
         #expect(transport.texts == [#"{"status":"subscribed","entityId":"a"}"#])
     }
