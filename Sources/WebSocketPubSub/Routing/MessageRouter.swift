@@ -51,7 +51,9 @@ public struct MessageRouter: Sendable {
     /// The scanner that validates messages and finds their action.
     public let scanner: JSONScanner
 
-    private var routes: [String: Handler] = [:]
+    /// Handlers by action, each inside a struct: a closure stored directly as a dictionary value is
+    /// kept at the dictionary's generic abstraction, and reading it back allocated a thunk per message.
+    private var routes: [String: Route] = [:]
     private var defaultHandler: Handler?
     private var connectAuthorizer: ConnectAuthorizer?
     private var disconnectHandler: DisconnectHandler?
@@ -73,7 +75,7 @@ public struct MessageRouter: Sendable {
         if action == Self.defaultRoute {
             defaultHandler = handler
         } else {
-            routes[action] = handler
+            routes[action] = Route(handler: handler)
         }
     }
 
@@ -161,7 +163,7 @@ public struct MessageRouter: Sendable {
         let route: String
         let handler: Handler
         if let registered = routes[action] {
-            (route, handler) = (action, registered)
+            (route, handler) = (action, registered.handler)
         } else if let defaultHandler {
             (route, handler) = (Self.defaultRoute, defaultHandler)
         } else {
@@ -206,5 +208,12 @@ public struct MessageRouter: Sendable {
     /// Runs the `$disconnect` handler, if any.
     public func disconnected(_ connection: Connection) async throws {
         try await disconnectHandler?(connection)
+    }
+}
+
+extension MessageRouter {
+    /// One registered route's handler.
+    fileprivate struct Route: Sendable {
+        let handler: Handler
     }
 }

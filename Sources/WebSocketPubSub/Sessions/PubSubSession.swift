@@ -172,13 +172,18 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         case .pending(let pending): reply = await hub.gateway.complete(pending)
         }
         let configuration = hub.configuration
-        let finish = state.withLock { $0.finishInline(reply: reply, configuration: configuration) }
+        var finish = state.withLock { $0.finishInline(reply: reply, configuration: configuration) }
         if finish.close {
             closeTransport(code: SessionCloseCode.policyViolation, reason: "slow consumer: outbound queue full")
         }
         if finish.startHandler { Task { await self.handleInbound() } }
-        guard let batch = finish.batch, await write(batch) else { return }
-        if state.withLock({ $0.handOffWriting() }) { startWriting() }
+        guard var batch = finish.batch.take(), await write(batch) else { return }
+        // Emptied here, where (once the transport has let go of it) this is its only reference, and
+        // dropped once handed back, so that the session's copy is unique when it is filled again.
+        batch.removeAll(keepingCapacity: true)
+        let handOff = state.withLock { [batch] in $0.handOffWriting(recycling: batch) }
+        batch = []
+        if handOff { startWriting() }
     }
 
     /// Routes one message and queues its reply, starting a writer if none runs.
@@ -274,8 +279,12 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
 
     /// Hands queued messages to the transport, a batch at a time, until none is left.
     private func writeQueued() async {
-        while let batch = state.withLock({ $0.takeBatch() }) {
+        var written: [OutboundMessage] = []
+        while var batch = state.withLock({ [written] in $0.takeBatch(recycling: written) }) {
+            written = []
             guard await write(batch) else { return }
+            batch.removeAll(keepingCapacity: true)
+            written = batch
         }
     }
 

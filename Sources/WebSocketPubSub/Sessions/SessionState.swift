@@ -70,6 +70,10 @@ struct SessionState: Sendable {
 
     private(set) var phase = Phase.open
     private var outbound: [OutboundMessage] = []
+    /// An emptied batch whose storage the next batch reuses: a request and its reply then allocate
+    /// no array. Only small ones are kept, so a burst does not pin its capacity.
+    private var spare: [OutboundMessage] = []
+    static let spareCapacityLimit = 16
     private var queuedBytes = 0
     /// Messages and bytes handed to the transport in the batch being written: they count against
     /// the limits until the transport has taken them.
@@ -163,7 +167,10 @@ struct SessionState: Sendable {
 
     /// Hands the writer everything queued, or `nil` when there is nothing (left) to write; the writer
     /// task ends then, and the next ``enqueue(_:configuration:)`` starts another.
-    mutating func takeBatch() -> [OutboundMessage]? {
+    ///
+    /// `written`, the batch the writer has just written, emptied, becomes the next one's storage.
+    mutating func takeBatch(recycling written: [OutboundMessage] = []) -> [OutboundMessage]? {
+        recycle(written)
         writingCount = 0
         writingBytes = 0
         guard phase == .open, !outbound.isEmpty else {
@@ -171,7 +178,8 @@ struct SessionState: Sendable {
             return nil
         }
         let batch = outbound
-        outbound = []
+        outbound = spare
+        spare = []
         writingCount = batch.count
         writingBytes = queuedBytes
         queuedBytes = 0
@@ -180,7 +188,8 @@ struct SessionState: Sendable {
 
     /// The writer has written a batch and stops; `true` when it must hand what was queued meanwhile
     /// to a writer task (the writer role stays taken), `false` when nothing is left (it is released).
-    mutating func handOffWriting() -> Bool {
+    mutating func handOffWriting(recycling written: [OutboundMessage] = []) -> Bool {
+        recycle(written)
         writingCount = 0
         writingBytes = 0
         guard phase == .open, !outbound.isEmpty else {
@@ -188,6 +197,12 @@ struct SessionState: Sendable {
             return false
         }
         return true
+    }
+
+    /// Keeps an emptied batch's storage for the next batch, if it is small and none is kept yet.
+    private mutating func recycle(_ written: [OutboundMessage]) {
+        guard spare.capacity == 0, written.isEmpty, written.capacity <= Self.spareCapacityLimit else { return }
+        spare = written
     }
 
     /// The transport threw: the connection is gone. Later messages are refused as gone.

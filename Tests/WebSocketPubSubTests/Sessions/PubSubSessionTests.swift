@@ -47,7 +47,7 @@ struct PubSubSessionTests {
         await session.waitUntilEnded()
         // Every subscribe was handled before $disconnect, which then removed them all: none outlives it.
         #expect(fixture.subscriptions.count() == 0)
-        #expect(fixture.connections.count() == 0)
+        #expect(try await fixture.connections.count() == 0)
         #expect(fixture.hub.sessionCount == 0)
         #expect(session.isEnded)
     }

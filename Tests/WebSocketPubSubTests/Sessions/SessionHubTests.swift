@@ -18,7 +18,7 @@ struct SessionHubTests {
         }
         #expect(status == 401)
         #expect(reason == "missing X-User")
-        #expect(fixture.connections.count() == 0)
+        #expect(try await fixture.connections.count() == 0)
     }
 
     @Test func anUpgradeThatFailsAfterAuthorizationLeavesNoRecord() async throws {
@@ -32,11 +32,11 @@ struct SessionHubTests {
             return
         }
         // The host's upgrade fails here: it never calls `open`.
-        #expect(fixture.connections.count() == 0)
+        #expect(try await fixture.connections.count() == 0)
         // Had it completed, `open` would have recorded the connection with the authorizer's attributes.
         let session = try #require(await fixture.hub.open(authorized, transport: RecordingSessionTransport()))
         #expect(session.connection.attributes == ["user": "ann"])
-        #expect(fixture.connections.count() == 1)
+        #expect(try await fixture.connections.count() == 1)
     }
 
     @Test func aStoreThatCannotRecordClosesTheTransportWith1011() async {
@@ -66,10 +66,10 @@ struct SessionHubTests {
             return
         }
         #expect(code == SessionCloseCode.goingAway)
-        #expect(fixture.connections.count() == 2)
+        #expect(try await fixture.connections.count() == 2)
         first.transportClosed()
         await first.waitUntilEnded()
-        #expect(fixture.connections.count() == 1)
+        #expect(try await fixture.connections.count() == 1)
     }
 
     @Test(arguments: [UnheldRecipientPolicy.gone, .heldElsewhere])
