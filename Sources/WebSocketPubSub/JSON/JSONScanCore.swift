@@ -442,7 +442,8 @@ struct JSONScanCore {
     private func keyEquals(_ content: Range<Int>, escapes: Bool, key: UnsafeRawBufferPointer) -> Bool {
         if !escapes {
             guard content.count == key.count else { return false }
-            return UnsafeRawBufferPointer(rebasing: bytes[content]).elementsEqual(key)
+            for offset in 0..<key.count where bytes[content.lowerBound + offset] != key[offset] { return false }
+            return true
         }
         var matched = 0
         var equal = true
