@@ -62,11 +62,20 @@ struct JSONScanCore {
         return try core.run()
     }
 
-    /// The members found so far, and the one whose value is being scanned.
+    /// Where the requested keys' values lie, found so far, and the value being scanned. Positions
+    /// only: the members (and their strings) are made once, at the end, so the loop moves no
+    /// reference-counted value.
     private struct Captures {
-        var found: JSONMember?
-        var duplicateAt: Int?
-        var second = SecondMember.absent
+        /// A value's bytes, and whether it is a string holding escapes.
+        struct Span {
+            var range: Range<Int>
+            var escapes: Bool
+        }
+
+        var first: Span?
+        var firstDuplicateAt: Int?
+        var second: Span?
+        var secondDuplicateAt: Int?
         var capturing = KeyMatch.none
         var captureStart = 0
 
@@ -76,23 +85,29 @@ struct JSONScanCore {
             case .none:
                 return
             case .first:
-                guard found == nil else {
-                    if duplicateAt == nil { duplicateAt = keyStart }
+                guard first == nil else {
+                    if firstDuplicateAt == nil { firstDuplicateAt = keyStart }
                     return
                 }
             case .second:
-                switch second {
-                case .absent:
-                    break
-                case .found:
-                    second = .duplicated(at: keyStart)
-                    return
-                case .duplicated:
+                guard second == nil else {
+                    if secondDuplicateAt == nil { secondDuplicateAt = keyStart }
                     return
                 }
             }
             capturing = match
             captureStart = valueStart
+        }
+
+        /// The value being captured ended at `end`.
+        mutating func valueEnded(at end: Int, escapes: Bool) {
+            let span = Span(range: captureStart..<end, escapes: escapes)
+            if capturing == .first {
+                first = span
+            } else {
+                second = span
+            }
+            capturing = .none
         }
     }
 
@@ -147,13 +162,7 @@ struct JSONScanCore {
             // A value just ended; climb out of every container it closes.
             while true {
                 if captures.capturing != .none && stack.depth == 1 {
-                    let member = makeMember(captures.captureStart..<index, escapes: lastStringHadEscapes)
-                    if captures.capturing == .first {
-                        captures.found = member
-                    } else {
-                        captures.second = .found(member)
-                    }
-                    captures.capturing = .none
+                    captures.valueEnded(at: index, escapes: lastStringHadEscapes)
                 }
                 skipWhitespace()
                 if stack.depth == 0 {
@@ -185,10 +194,19 @@ struct JSONScanCore {
     private func finish(topLevel: JSONValueKind, captures: Captures) throws(JSONScanError) -> Outcome {
         guard let key else { return Outcome(topLevel: topLevel, member: nil) }
         guard topLevel == .object else { throw JSONScanError(.notAnObject(topLevel), at: 0) }
-        if let duplicateAt = captures.duplicateAt {
+        if let duplicateAt = captures.firstDuplicateAt {
             throw JSONScanError(.duplicateKey(String(decoding: key, as: UTF8.self)), at: duplicateAt)
         }
-        return Outcome(topLevel: topLevel, member: captures.found, second: captures.second)
+        let second: SecondMember =
+            if let duplicateAt = captures.secondDuplicateAt {
+                .duplicated(at: duplicateAt)
+            } else if let span = captures.second {
+                .found(makeMember(span.range, escapes: span.escapes))
+            } else {
+                .absent
+            }
+        let first = captures.first.map { makeMember($0.range, escapes: $0.escapes) }
+        return Outcome(topLevel: topLevel, member: first, second: second)
     }
 
     /// Scans `"key" :` at `index` and the whitespace after it; returns which requested key it is
