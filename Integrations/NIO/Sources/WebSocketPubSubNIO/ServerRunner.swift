@@ -62,6 +62,12 @@ public struct ServerRunner: Sendable {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
             .childChannelOption(.maxMessagesPerRead, value: 4)
+            // Each channel keeps its last receive buffer for the next read. NIO starts it at 2 KiB, for
+            // connections that mostly sit idle between 50-byte messages; 512 bytes holds a usual
+            // handshake, and the allocator still grows it, read by read, up to 64 KiB under load.
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536)
+            )
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ConnectionHandler(app: app))
