@@ -247,8 +247,10 @@ public struct PubSubGateway: Sendable {
 
     /// A message whose route was chosen and whose handler has yet to run.
     struct PendingRoute {
-        fileprivate let handler: MessageRouter.Handler
-        fileprivate let context: RouteContext
+        fileprivate let routed: MessageRouter.Routed
+        fileprivate let message: [UInt8]
+        fileprivate let connection: Connection
+        fileprivate let feed: (any SubscriptionFeed)?
     }
 
     /// Routes a message as far as it goes without suspending: a message that fails validation, and
@@ -258,24 +260,28 @@ public struct PubSubGateway: Sendable {
     func routeImmediately(text message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?)
         -> ImmediateRoute
     {
-        switch parts.router.dispatch(message, from: connection, feed: feed) {
+        switch parts.router.dispatch(message) {
         case .refused(let result):
             return .answered(reply(to: result, from: connection.id))
-        case .ready(let handler, let context):
+        case .ready(let routed):
             let immediate: RouteResult? =
-                switch context.route {
-                case "subscribe" where parts.subscribeIsBuiltIn: parts.builtIns.subscribeImmediately(context)
-                case "unsubscribe" where parts.unsubscribeIsBuiltIn: parts.builtIns.unsubscribeImmediately(context)
+                switch routed.route {
+                case "subscribe" where parts.subscribeIsBuiltIn:
+                    parts.builtIns.subscribeImmediately(routed, from: connection.id)
+                case "unsubscribe" where parts.unsubscribeIsBuiltIn:
+                    parts.builtIns.unsubscribeImmediately(routed, from: connection.id, feed: feed)
                 default: nil
                 }
             if let immediate { return .answered(reply(to: immediate, from: connection.id)) }
-            return .pending(PendingRoute(handler: handler, context: context))
+            return .pending(PendingRoute(routed: routed, message: message, connection: connection, feed: feed))
         }
     }
 
     /// Runs the handler of a message ``routeImmediately(text:from:feed:)`` left pending; its reply.
     func complete(_ pending: PendingRoute) async -> OutboundMessage? {
-        reply(to: await parts.router.run(pending.handler, pending.context), from: pending.context.connectionID)
+        let result = await parts.router.run(
+            pending.routed, message: pending.message, from: pending.connection, feed: pending.feed)
+        return reply(to: result, from: pending.connection.id)
     }
 
     /// Reports a route's result; the reply to send.

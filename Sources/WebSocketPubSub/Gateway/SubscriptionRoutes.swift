@@ -57,39 +57,46 @@ struct SubscriptionRoutes: Sendable {
     /// The `subscribe` route's result, reached without suspending; `nil` when something on its path
     /// can suspend (a subscription authorizer, a history store, a store that cannot update in place)
     /// and ``subscribe(_:)`` must run instead.
-    func subscribeImmediately(_ context: RouteContext) -> RouteResult? {
-        guard let immediate, authorize == nil, history == nil else { return nil }
+    func subscribeImmediately(_ routed: MessageRouter.Routed, from id: ConnectionID) -> RouteResult? {
+        guard let immediate, authorize == nil, history == nil, let member = routed.entity else { return nil }
         do throws(RouteError) {
-            let entity = try requestedEntity(context)
-            let outcome = immediate.subscribeImmediately(context.connectionID, to: entity, limit: limit)
-            try accept(outcome, context.connectionID, entity)
-            return .handled(route: context.route, reply: .subscribed(entity))
+            let entity = try requested(Self.entity(member, action: routed.action), by: id)
+            try accept(immediate.subscribeImmediately(id, to: entity, limit: limit), id, entity)
+            return .handled(route: routed.route, reply: .subscribed(entity))
         } catch {
-            return .failed(route: context.route, error: error)
+            return .failed(route: routed.route, error: error)
         }
     }
 
     /// The `unsubscribe` route's result, reached without suspending; `nil` when the store cannot
     /// update in place and ``unsubscribe(_:)`` must run instead.
-    func unsubscribeImmediately(_ context: RouteContext) -> RouteResult? {
-        guard let immediate else { return nil }
+    func unsubscribeImmediately(
+        _ routed: MessageRouter.Routed, from id: ConnectionID, feed: (any SubscriptionFeed)?
+    ) -> RouteResult? {
+        guard let immediate, let member = routed.entity else { return nil }
         do throws(RouteError) {
-            let entity = try Self.entity(of: context)
-            let removed = immediate.unsubscribeImmediately(context.connectionID, from: entity)
-            return .handled(route: context.route, reply: unsubscribed(context, from: entity, removed: removed))
+            let entity = try Self.entity(member, action: routed.action).get()
+            let removed = immediate.unsubscribeImmediately(id, from: entity)
+            return .handled(route: routed.route, reply: unsubscribed(id, feed: feed, from: entity, removed: removed))
         } catch {
-            return .failed(route: context.route, error: error)
+            return .failed(route: routed.route, error: error)
+        }
+    }
+
+    /// The entity a subscribe names, or its refusal, reported to the observer.
+    private func requested(_ entity: Result<EntityID, RouteError>, by id: ConnectionID) throws(RouteError) -> EntityID {
+        switch entity {
+        case .success(let entity):
+            return entity
+        case .failure(let error):
+            observer?.observe(.subscriptionRefused(id, reason: error.message))
+            throw error
         }
     }
 
     /// The entity a subscribe names; a refusal is reported to the observer.
     private func requestedEntity(_ context: RouteContext) throws(RouteError) -> EntityID {
-        do {
-            return try Self.entity(of: context)
-        } catch {
-            observer?.observe(.subscriptionRefused(context.connectionID, reason: error.message))
-            throw error
-        }
+        try requested(Self.entity(of: context), by: context.connectionID)
     }
 
     /// Authorizes, subscribes and, with history, reads the position and what to replay.
@@ -159,46 +166,70 @@ struct SubscriptionRoutes: Sendable {
     }
 
     func unsubscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage {
-        let entity = try Self.entity(of: context)
+        let entity = try Self.entity(of: context).get()
         let removed: Bool
         do {
             removed = try await subscriptions.unsubscribe(context.connectionID, from: entity)
         } catch {
             throw RouteError.internalError("the subscription store failed to unsubscribe: \(error)")
         }
-        return unsubscribed(context, from: entity, removed: removed)
+        return unsubscribed(context.connectionID, feed: context.feed, from: entity, removed: removed)
     }
 
     /// Reports a done unsubscribe, drops the session's cursor for the entity, and answers.
-    private func unsubscribed(_ context: RouteContext, from entity: EntityID, removed: Bool) -> OutboundMessage {
+    private func unsubscribed(
+        _ id: ConnectionID, feed: (any SubscriptionFeed)?, from entity: EntityID, removed: Bool
+    ) -> OutboundMessage {
         if removed {
-            observer?.observe(.subscriptionRemoved(context.connectionID, entity))
+            observer?.observe(.subscriptionRemoved(id, entity))
         }
-        context.feed?.forget(entity)
+        feed?.forget(entity)
         return .unsubscribed(entity)
     }
 
     /// The valid entity named by the message, or the error reply that says what is wrong with it.
-    static func entity(of context: RouteContext) throws(RouteError) -> EntityID {
-        let member: JSONMember?
-        do {
-            member = try context.member(entityKey)
-        } catch {
+    static func entity(of context: RouteContext) -> Result<EntityID, RouteError> {
+        let member = Result { () throws(JSONScanError) in try context.member(entityKey) }
+        return entity(member, action: context.action)
+    }
+
+    /// The valid entity in what the router's pass found for `entityId`, or the error reply.
+    static func entity(_ found: JSONScanCore.SecondMember, action: String) -> Result<EntityID, RouteError> {
+        switch found {
+        case .absent: entity(.success(nil), action: action)
+        case .found(let member): entity(.success(member), action: action)
+        case .duplicated(let offset):
+            entity(.failure(JSONScanError(.duplicateKey(entityKey), at: offset)), action: action)
+        }
+    }
+
+    /// The valid entity in `member`, the message's `entityId` (or the failure to read it), or the
+    /// error reply that says what is wrong with it.
+    private static func entity(_ member: Result<JSONMember?, JSONScanError>, action: String) -> Result<
+        EntityID, RouteError
+    > {
+        let found: JSONMember?
+        switch member {
+        case .success(let member):
+            found = member
+        case .failure:
             // The router already validated the message, so only a duplicated key can fail here.
-            throw RouteError(code: .invalidEntityID, message: "the \"\(entityKey)\" field appears more than once")
+            return .failure(
+                RouteError(code: .invalidEntityID, message: "the \"\(entityKey)\" field appears more than once"))
         }
-        guard let member else {
-            throw RouteError(
-                code: .missingEntityID, message: "\"\(context.action)\" needs an \"\(entityKey)\" string field")
+        guard let found else {
+            return .failure(
+                RouteError(code: .missingEntityID, message: "\"\(action)\" needs an \"\(entityKey)\" string field"))
         }
-        guard let text = member.string else {
-            throw RouteError(
-                code: .invalidEntityID, message: "the \"\(entityKey)\" field must be a string, not \(member.kind)")
+        guard let text = found.string else {
+            return .failure(
+                RouteError(
+                    code: .invalidEntityID, message: "the \"\(entityKey)\" field must be a string, not \(found.kind)"))
         }
         do {
-            return try EntityID(validating: text)
+            return .success(try EntityID(validating: text))
         } catch {
-            throw RouteError(code: .invalidEntityID, message: error.description)
+            return .failure(RouteError(code: .invalidEntityID, message: error.description))
         }
     }
 

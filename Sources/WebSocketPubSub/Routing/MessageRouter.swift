@@ -131,24 +131,34 @@ public struct MessageRouter: Sendable {
 
     /// Routes `message`, giving the route the session it came from.
     func route(_ message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) async -> RouteResult {
-        switch dispatch(message, from: connection, feed: feed) {
-        case .ready(let handler, let context): await run(handler, context)
+        switch dispatch(message) {
+        case .ready(let routed): await run(routed, message: message, from: connection, feed: feed)
         case .refused(let result): result
         }
     }
 
     /// A message whose route was chosen, or why none could be.
     enum Dispatch {
-        case ready(Handler, RouteContext)
+        case ready(Routed)
         case refused(RouteResult)
+    }
+
+    /// What the dispatch pass learnt about a message whose route it chose: enough for a route answered
+    /// in place, and for the ``RouteContext`` of a handler that runs.
+    struct Routed {
+        let handler: Handler
+        let action: String
+        let route: String
+        /// What the same pass found for `entityId`; `nil` when `entityId` is the action key itself.
+        let entity: JSONScanCore.SecondMember?
     }
 
     /// Validates `message` and chooses its route, without suspending: everything ``route(_:from:)``
     /// does before the handler runs.
     ///
-    /// The same pass also finds the contract's `entityId` (``RouteContext/member(_:)`` then answers
-    /// it without scanning again): the built-in routes read it from every message they handle.
-    func dispatch(_ message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) -> Dispatch {
+    /// The same pass also finds the contract's `entityId` (the context's ``RouteContext/member(_:)``
+    /// then answers it without scanning again): the built-in routes read it from every message.
+    func dispatch(_ message: [UInt8]) -> Dispatch {
         let member: JSONMember?
         let entity: JSONScanCore.SecondMember
         do {
@@ -169,17 +179,25 @@ public struct MessageRouter: Sendable {
         } else {
             return .refused(.failed(route: Self.defaultRoute, error: .unknownAction(action)))
         }
-        var context = RouteContext(
-            connection: connection, message: message, action: action, route: route, scanner: scanner)
-        context.feed = feed
-        if actionKey != SubscriptionRoutes.entityKey {
-            context.prefetched = (SubscriptionRoutes.entityKey, entity)
-        }
-        return .ready(handler, context)
+        let prefetched = actionKey == SubscriptionRoutes.entityKey ? nil : entity
+        return .ready(Routed(handler: handler, action: action, route: route, entity: prefetched))
     }
 
-    /// Runs the handler ``dispatch(_:from:feed:)`` chose, turning what it throws into an error reply.
-    func run(_ handler: Handler, _ context: RouteContext) async -> RouteResult {
+    /// Runs the handler ``dispatch(_:)`` chose, turning what it throws into an error reply.
+    func run(
+        _ routed: Routed, message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?
+    ) async -> RouteResult {
+        var context = RouteContext(
+            connection: connection, message: message, action: routed.action, route: routed.route, scanner: scanner)
+        context.feed = feed
+        if let entity = routed.entity {
+            context.prefetched = (SubscriptionRoutes.entityKey, entity)
+        }
+        return await run(routed.handler, context)
+    }
+
+    /// Runs `handler` on `context`, turning what it throws into an error reply.
+    private func run(_ handler: Handler, _ context: RouteContext) async -> RouteResult {
         do {
             return .handled(route: context.route, reply: try await handler(context))
         } catch let error as RouteError {

@@ -55,19 +55,17 @@ struct JSONScannerSecondKeyTests {
         }
     }
 
-    @Test func aContextAnswersThePrefetchedMemberUntilItsMessageChanges() throws {
+    @Test func aContextAnswersThePrefetchedMemberUntilItsMessageChanges() async throws {
         var router = MessageRouter()
-        router.on("go") { _ in nil }
-        let connection = Connection(id: ConnectionID("c1"), connectedAt: .init(timeIntervalSince1970: 0))
-        guard
-            case .ready(_, var context) = router.dispatch(
-                Array(#"{"action":"go","entityId":"E","entityId":"F"}"#.utf8), from: connection, feed: nil)
-        else {
-            Issue.record("the message was not dispatched")
-            return
+        router.on("go") { context in
+            var context = context
+            #expect(throws: JSONScanError(.duplicateKey("entityId"), at: 30)) { try context.member("entityId") }
+            context.message = Array(#"{"action":"go","entityId":"G"}"#.utf8)
+            return OutboundMessage(text: try context.member("entityId")?.string ?? "none")
         }
-        #expect(throws: JSONScanError(.duplicateKey("entityId"), at: 30)) { try context.member("entityId") }
-        context.message = Array(#"{"action":"go","entityId":"G"}"#.utf8)
-        #expect(try context.member("entityId")?.string == "G")
+        let connection = Connection(id: ConnectionID("c1"), connectedAt: .init(timeIntervalSince1970: 0))
+        let result = await router.route(
+            Array(#"{"action":"go","entityId":"E","entityId":"F"}"#.utf8), from: connection)
+        #expect(result == .handled(route: "go", reply: OutboundMessage(text: "G")))
     }
 }
