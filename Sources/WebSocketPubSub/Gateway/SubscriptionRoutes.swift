@@ -16,8 +16,11 @@ struct SubscriptionRoutes: Sendable {
     let limit: Int
     let authorize: PubSubGateway.SubscriptionAuthorizer?
     let observer: (any PubSubObserver)?
-    /// The store again when it updates in place: see ``subscribeImmediately(_:)``.
+    /// The store again when it updates in place: see ``subscribeImmediately(_:from:)``.
     private let immediate: (any ImmediateSubscriptionUpdating)?
+    /// Whether nothing on a subscribe's path can suspend: the store updates in place, and there is
+    /// neither an authorizer nor history. Decided once, not per message.
+    private let subscribesInPlace: Bool
 
     init(
         subscriptions: any SubscriptionStore, history: (any HistoryStore)?, limit: Int,
@@ -29,6 +32,7 @@ struct SubscriptionRoutes: Sendable {
         self.authorize = authorize
         self.observer = observer
         self.immediate = subscriptions as? any ImmediateSubscriptionUpdating
+        self.subscribesInPlace = immediate != nil && authorize == nil && history == nil
     }
 
     func subscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage? {
@@ -58,7 +62,7 @@ struct SubscriptionRoutes: Sendable {
     /// can suspend (a subscription authorizer, a history store, a store that cannot update in place)
     /// and ``subscribe(_:)`` must run instead.
     func subscribeImmediately(_ routed: MessageRouter.Routed, from id: ConnectionID) -> RouteResult? {
-        guard let immediate, authorize == nil, history == nil, let member = routed.entity else { return nil }
+        guard subscribesInPlace, let immediate, let member = routed.entity else { return nil }
         do throws(RouteError) {
             let entity = try requested(Self.entity(member, action: routed.action), by: id)
             try accept(immediate.subscribeImmediately(id, to: entity, limit: limit), id, entity)
