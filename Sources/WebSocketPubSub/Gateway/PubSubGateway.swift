@@ -223,15 +223,7 @@ public struct PubSubGateway: Sendable {
     /// With a history store, the reply to a `subscribe` carrying `since` is only its answer: a host
     /// without sessions replays with ``subscribe(_:to:since:)``, which returns the messages to send.
     public func handle(text message: [UInt8], from connection: Connection) async -> OutboundMessage? {
-        await handle(text: message, from: connection, feed: nil)
-    }
-
-    /// Routes one text message from a session, which queues a history-aware subscribe's answer and
-    /// replay itself.
-    func handle(text message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) async
-        -> OutboundMessage?
-    {
-        switch routeImmediately(text: message, from: connection, feed: feed) {
+        switch routeImmediately(text: message, from: connection, feed: nil) {
         case .answered(let reply): reply
         case .pending(let pending): await complete(pending)
         }
