@@ -336,10 +336,15 @@ struct JSONScanCore {
         index += 1
         var escapes = false
         while true {
-            // Eight plain ASCII bytes at a time: most keys and values never leave this loop.
+            // Eight plain ASCII bytes at a time: most keys and values never leave this loop, and it
+            // stops on the first byte that needs a look (the closing quote, usually).
             while index + 8 <= count {
-                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if Self.needsAttention(word) { break }
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let attention = Self.attention(word)
+                if attention != 0 {
+                    index += attention.trailingZeroBitCount >> 3
+                    break
+                }
                 index += 8
             }
             while index < count {
@@ -364,11 +369,13 @@ struct JSONScanCore {
         }
     }
 
-    /// Whether any of the eight bytes is a quote, a backslash, a control character or non-ASCII.
+    /// The high bit of each of the eight bytes (the first in memory lowest) that is a quote, a
+    /// backslash, a control character or non-ASCII; 0 when none is.
     ///
-    /// The classic "has a zero byte" bit trick: each test is exact about *whether* some byte
-    /// matches (not which), which is all the fast loop needs before it falls back to bytes.
-    private static func needsAttention(_ word: UInt64) -> Bool {
+    /// The classic "has a zero byte" bit tricks. A test may also flag a byte above one it flags
+    /// rightly (a borrow carries upward), never below it, so the lowest flag is exact: it is the
+    /// first byte that needs a look.
+    private static func attention(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let below0x20 = (word &- ones &* 0x20) & ~word & highs
@@ -376,7 +383,7 @@ struct JSONScanCore {
         let backslashes = word ^ (ones &* 0x5C)
         let quote = (quotes &- ones) & ~quotes & highs
         let backslash = (backslashes &- ones) & ~backslashes & highs
-        return (word & highs) | below0x20 | quote | backslash != 0
+        return (word & highs) | below0x20 | quote | backslash
     }
 
     private mutating func scanEscape() throws(JSONScanError) {
