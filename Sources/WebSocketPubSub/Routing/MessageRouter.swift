@@ -126,13 +126,8 @@ public struct MessageRouter: Sendable {
     ///
     /// - Complexity: One O(*n*) pass over the message before the handler runs.
     public func route(_ message: [UInt8], from connection: Connection) async -> RouteResult {
-        await route(message, from: connection, feed: nil)
-    }
-
-    /// Routes `message`, giving the route the session it came from.
-    func route(_ message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) async -> RouteResult {
         switch dispatch(message) {
-        case .ready(let routed): await run(routed, message: message, from: connection, feed: feed)
+        case .ready(let routed): await run(routed, message: message, from: connection, feed: nil)
         case .refused(let result): result
         }
     }
