@@ -73,7 +73,7 @@ struct SessionState: Sendable {
     /// An emptied batch whose storage the next batch reuses: a request and its reply then allocate
     /// no array. Only small ones are kept, so a burst does not pin its capacity.
     private var spare: [OutboundMessage] = []
-    static let spareCapacityLimit = 16
+    private static let spareCapacityLimit = 16
     private var queuedBytes = 0
     /// Messages and bytes handed to the transport in the batch being written: they count against
     /// the limits until the transport has taken them.

@@ -7,11 +7,21 @@
 /// released (its number goes on a free list for reuse) as soon as its last subscription goes, so the
 /// tables never grow with churn, only with the peak number of live identifiers.
 ///
-/// Every subscription is two ``Link``s of 8 bytes: one in its connection's slot (the entity's number,
-/// and where the back link sits in that entity's slot) and one in its entity's slot (the connection's
-/// number, and where the forward link sits in that connection's slot). Each link knows where its twin
-/// is, so removing a subscription is a swap-remove in both arrays plus one position fix-up per moved
-/// link: O(1), with no hashing and no per-subscription allocation.
+/// Every subscription takes 12 bytes: a ``Link`` of 8 in its connection's slot (the entity's number,
+/// and the *member position* of the connection in that entity's member array) and a member of 4 in
+/// its entity's slot (the connection's number). A member never moves while it lives: a leaving
+/// member becomes a *hole*, threaded onto the entity's list of holes, and the next subscriber takes
+/// the hole. So removing a subscription touches only its own connection's links and one member
+/// word, and no other connection's memory. On a large store each of those is a cache miss, and the
+/// older layout (twins on both sides, swap-remove in both arrays) paid two or three more per
+/// removal to repoint the links that the swaps moved. The connection's own links are swap-removed:
+/// nothing points at a position in them.
+///
+/// Holes cost fan-out a test per member, so an entity whose members are mostly holes is compacted:
+/// once fewer than half of at least ``compactionThreshold`` member positions are live, the live
+/// members move to the front and each moved connection's link is repointed. A compaction moves at
+/// most as many members as removals made holes since the previous one, so its cost is O(1) per
+/// removal, amortized.
 ///
 /// Whether a pair exists is answered by a linear scan of the connection's links. That list is bounded
 /// by the per-connection subscription limit (128 by default), so the scan reads at most 1 KiB of
@@ -20,11 +30,11 @@
 /// A value type with mutating methods that return results; ``InMemorySubscriptionStore`` puts one
 /// behind a lock.
 package struct SubscriptionIndex: Sendable {
-    /// One end of a subscription: the slot number on the other side, and the position of the twin
-    /// link inside that slot's link array.
+    /// A connection's end of a subscription: the entity's slot number, and where the connection sits
+    /// in that entity's member array.
     struct Link: Hashable, Sendable {
-        var slot: UInt32
-        var twin: UInt32
+        var entity: UInt32
+        var position: UInt32
     }
 
     /// A connection's interned identifier and its links to entities; `id` is `nil` while the slot is free.
@@ -33,10 +43,17 @@ package struct SubscriptionIndex: Sendable {
         var links: [Link] = []
     }
 
-    /// An entity's interned identifier and its links to connections; `id` is `nil` while the slot is free.
+    /// An entity's interned identifier and its members; `id` is `nil` while the slot is free.
+    ///
+    /// A member is a connection's slot number, or a hole: ``holeFlag`` set and, below it, the
+    /// position of the next hole plus one (0 ends the list).
     struct EntitySlot: Sendable {
         var id: EntityID?
-        var links: [Link] = []
+        var members: [UInt32] = []
+        /// Members that are not holes.
+        var live = 0
+        /// The first hole's position plus one; 0 when there is none.
+        var firstHole: UInt32 = 0
     }
 
     /// The counts the tests use to prove that identifiers are interned and released.
@@ -49,11 +66,16 @@ package struct SubscriptionIndex: Sendable {
         package var connectionSlots: Int
         /// Entity slots allocated, live or free: the peak of `liveEntities`.
         package var entitySlots: Int
+        /// Member positions of all entities, holes included.
+        package var memberPositions: Int
     }
 
-    /// An entity's link array is copied into a smaller one once it is this large and at most a
-    /// quarter full, so that a once-popular entity does not keep its peak capacity forever.
-    private static let shrinkThreshold = 64
+    /// Marks a member that is a hole. Slot numbers stay below it: see ``slotNumber(_:)``.
+    private static let holeFlag: UInt32 = 1 << 31
+
+    /// Entities with fewer member positions than this are never compacted: their holes cost a few
+    /// bytes, and a compaction would cost more than the tests it saves.
+    static let compactionThreshold = 16
 
     private var connectionNumbers = ConnectionNumberTable()
     private var entityNumbers: [EntityID: UInt32] = [:]
@@ -72,7 +94,8 @@ package struct SubscriptionIndex: Sendable {
             liveConnections: connectionNumbers.count,
             liveEntities: entityNumbers.count,
             connectionSlots: connections.count,
-            entitySlots: entities.count
+            entitySlots: entities.count,
+            memberPositions: entities.reduce(0) { $0 + $1.members.count }
         )
     }
 
@@ -86,7 +109,7 @@ package struct SubscriptionIndex: Sendable {
         var held = 0
         if let connectionNumber {
             let links = connections[Int(connectionNumber)].links
-            if let entityNumber, links.contains(where: { $0.slot == entityNumber }) {
+            if let entityNumber, links.contains(where: { $0.entity == entityNumber }) {
                 return .alreadySubscribed
             }
             held = links.count
@@ -95,21 +118,26 @@ package struct SubscriptionIndex: Sendable {
 
         let c = connectionNumber ?? internConnection(connection)
         let e = entityNumber ?? internEntity(entity)
-        let forwardPosition = Self.slotNumber(connections[Int(c)].links.count)
-        let backPosition = Self.slotNumber(entities[Int(e)].links.count)
-        connections[Int(c)].links.append(Link(slot: e, twin: backPosition))
-        entities[Int(e)].links.append(Link(slot: c, twin: forwardPosition))
+        let position = addMember(c, to: e)
+        connections[Int(c)].links.append(Link(entity: e, position: position))
         count += 1
         return .subscribed
     }
 
     /// Removes the pair; `true` if it existed.
     ///
-    /// - Complexity: O(*s*), *s* the connection's subscription count, to find the pair; O(1) to remove it.
+    /// - Complexity: O(*s*), *s* the connection's subscription count, to find the pair; O(1) to
+    ///   remove it, amortized over compactions.
     mutating func unsubscribe(_ connection: ConnectionID, from entity: EntityID) -> Bool {
         guard let c = connectionNumbers[connection], let e = entityNumbers[entity] else { return false }
-        guard let position = connections[Int(c)].links.firstIndex(where: { $0.slot == e }) else { return false }
-        removeLink(connection: c, at: position)
+        guard let index = connections[Int(c)].links.firstIndex(where: { $0.entity == e }) else { return false }
+        let link = connections[Int(c)].links[index]
+        // Nothing points at a position in a connection's links, so the last one fills the gap.
+        connections[Int(c)].links[index] = connections[Int(c)].links[connections[Int(c)].links.count - 1]
+        connections[Int(c)].links.removeLast()
+        count -= 1
+        removeMember(at: link.position, of: link.entity)
+        if connections[Int(c)].links.isEmpty { releaseConnection(c) }
         return true
     }
 
@@ -118,25 +146,26 @@ package struct SubscriptionIndex: Sendable {
     /// - Complexity: O(*s*), *s* the connection's subscription count.
     mutating func removeAll(for connection: ConnectionID) -> Int {
         guard let c = connectionNumbers[connection] else { return 0 }
-        let removed = connections[Int(c)].links.count
-        // Removing the last link each time means the connection side never needs a swap; the last
-        // removal releases the slot.
-        for position in stride(from: removed - 1, through: 0, by: -1) {
-            removeLink(connection: c, at: position)
-        }
-        return removed
+        let links = connections[Int(c)].links
+        // The links leave first: a compaction that the removals start finds none of them to repoint.
+        connections[Int(c)].links = []
+        for link in links { removeMember(at: link.position, of: link.entity) }
+        count -= links.count
+        releaseConnection(c)
+        return links.count
     }
 
     /// The connections subscribed to `entity`, each once, in one exactly sized allocation.
     ///
-    /// - Complexity: O(*n*), *n* the entity's subscriber count, whatever the total.
+    /// - Complexity: O(*m*), *m* the entity's member positions (fewer than twice its subscribers
+    ///   once it has ``compactionThreshold`` of them), whatever the total.
     func subscribers(of entity: EntityID) -> [ConnectionID] {
         guard let e = entityNumbers[entity] else { return [] }
-        let links = entities[Int(e)].links
+        let slot = entities[Int(e)]
         var result: [ConnectionID] = []
-        result.reserveCapacity(links.count)
-        for link in links {
-            if let id = connections[Int(link.slot)].id { result.append(id) }
+        result.reserveCapacity(slot.live)
+        for member in slot.members where member & Self.holeFlag == 0 {
+            if let id = connections[Int(member)].id { result.append(id) }
         }
         return result
     }
@@ -146,7 +175,7 @@ package struct SubscriptionIndex: Sendable {
     /// - Complexity: O(1).
     func subscriberCount(of entity: EntityID) -> Int {
         guard let e = entityNumbers[entity] else { return 0 }
-        return entities[Int(e)].links.count
+        return entities[Int(e)].live
     }
 
     /// The entities `connection` is subscribed to, each once.
@@ -158,7 +187,7 @@ package struct SubscriptionIndex: Sendable {
         var result: [EntityID] = []
         result.reserveCapacity(links.count)
         for link in links {
-            if let id = entities[Int(link.slot)].id { result.append(id) }
+            if let id = entities[Int(link.entity)].id { result.append(id) }
         }
         return result
     }
@@ -169,8 +198,6 @@ package struct SubscriptionIndex: Sendable {
     func invariantViolations() -> [String] {
         var problems: [String] = []
         var linkTotal = 0
-        let connectionLinks = connections.map(\.links)
-        let entityLinks = entities.map(\.links)
         for (number, slot) in connections.enumerated() {
             guard let id = slot.id else {
                 if !slot.links.isEmpty { problems.append("free connection slot \(number) has links") }
@@ -179,28 +206,26 @@ package struct SubscriptionIndex: Sendable {
             if connectionNumbers[id] != UInt32(number) { problems.append("connection \(id) not mapped to \(number)") }
             if slot.links.isEmpty { problems.append("live connection slot \(number) has no links") }
             linkTotal += slot.links.count
-            for (position, link) in slot.links.enumerated() {
-                let twin = twinLink(of: link, in: entityLinks)
-                if twin?.slot != UInt32(number) || twin?.twin != UInt32(position) {
-                    problems.append("connection \(id) link \(position) has no matching entity link")
+            for link in slot.links {
+                let members = entities.indices.contains(Int(link.entity)) ? entities[Int(link.entity)].members : []
+                if !members.indices.contains(Int(link.position)) || members[Int(link.position)] != UInt32(number) {
+                    problems.append("connection \(id) link to entity \(link.entity) has no matching member")
                 }
             }
         }
+        var memberTotal = 0
         for (number, slot) in entities.enumerated() {
             guard let id = slot.id else {
-                if !slot.links.isEmpty { problems.append("free entity slot \(number) has links") }
+                if !slot.members.isEmpty { problems.append("free entity slot \(number) has members") }
                 continue
             }
             if entityNumbers[id] != UInt32(number) { problems.append("entity \(id) not mapped to \(number)") }
-            if slot.links.isEmpty { problems.append("live entity slot \(number) has no links") }
-            for (position, link) in slot.links.enumerated() {
-                let twin = twinLink(of: link, in: connectionLinks)
-                if twin?.slot != UInt32(number) || twin?.twin != UInt32(position) {
-                    problems.append("entity \(id) link \(position) has no matching connection link")
-                }
-            }
+            if slot.live == 0 { problems.append("live entity slot \(number) has no members") }
+            problems += memberViolations(of: slot, number: UInt32(number))
+            memberTotal += slot.live
         }
         if linkTotal != count { problems.append("count is \(count) but connections hold \(linkTotal) links") }
+        if memberTotal != count { problems.append("count is \(count) but entities hold \(memberTotal) members") }
         if connectionNumbers.count + freeConnectionSlots.count != connections.count {
             problems.append("connection slots: \(connectionNumbers.count) live + \(freeConnectionSlots.count) free")
         }
@@ -210,56 +235,93 @@ package struct SubscriptionIndex: Sendable {
         return problems
     }
 
-    /// The link `link` points at, or `nil` if it points outside the tables.
-    private func twinLink(of link: Link, in tables: [[Link]]) -> Link? {
-        guard tables.indices.contains(Int(link.slot)) else { return nil }
-        let links = tables[Int(link.slot)]
-        guard links.indices.contains(Int(link.twin)) else { return nil }
-        return links[Int(link.twin)]
+    /// An entity's members against its counts, its list of holes and the connections' links.
+    private func memberViolations(of slot: EntitySlot, number e: UInt32) -> [String] {
+        var problems: [String] = []
+        var holes = Set<Int>()
+        var next = slot.firstHole
+        while next != 0 {
+            let position = Int(next - 1)
+            guard slot.members.indices.contains(position), slot.members[position] & Self.holeFlag != 0,
+                holes.insert(position).inserted
+            else {
+                problems.append("entity \(e): the list of holes is broken at \(position)")
+                break
+            }
+            next = slot.members[position] & ~Self.holeFlag
+        }
+        var live = 0
+        for (position, member) in slot.members.enumerated() {
+            if member & Self.holeFlag != 0 {
+                if !holes.contains(position) { problems.append("entity \(e): hole \(position) is not listed") }
+                continue
+            }
+            live += 1
+            let links = connections.indices.contains(Int(member)) ? connections[Int(member)].links : []
+            if links.filter({ $0.entity == e && $0.position == UInt32(position) }).count != 1 {
+                problems.append("entity \(e) member \(position) has no matching connection link")
+            }
+        }
+        if live != slot.live { problems.append("entity \(e): \(live) members, counted \(slot.live)") }
+        return problems
     }
 
-    // MARK: - Removal
+    // MARK: - Members
 
-    /// Removes the subscription whose forward link is `connections[c].links[position]`.
-    private mutating func removeLink(connection c: UInt32, at position: Int) {
-        let link = connections[Int(c)].links[position]
-        let e = link.slot
-
-        // Entity side: move the last link into the hole and repoint its twin.
-        let hole = Int(link.twin)
-        let lastBack = entities[Int(e)].links.count - 1
-        if hole != lastBack {
-            let moved = entities[Int(e)].links[lastBack]
-            entities[Int(e)].links[hole] = moved
-            connections[Int(moved.slot)].links[Int(moved.twin)].twin = UInt32(truncatingIfNeeded: hole)
+    /// Puts connection `c` into entity `e`'s first hole, or at the end; returns its position.
+    private mutating func addMember(_ c: UInt32, to e: UInt32) -> UInt32 {
+        entities[Int(e)].live += 1
+        let hole = entities[Int(e)].firstHole
+        if hole != 0 {
+            let position = Int(hole - 1)
+            entities[Int(e)].firstHole = entities[Int(e)].members[position] & ~Self.holeFlag
+            entities[Int(e)].members[position] = c
+            return UInt32(truncatingIfNeeded: position)
         }
-        entities[Int(e)].links.removeLast()
+        let position = Self.slotNumber(entities[Int(e)].members.count)
+        entities[Int(e)].members.append(c)
+        return position
+    }
 
-        // Connection side: the same.
-        let lastForward = connections[Int(c)].links.count - 1
-        if position != lastForward {
-            let moved = connections[Int(c)].links[lastForward]
-            connections[Int(c)].links[position] = moved
-            entities[Int(moved.slot)].links[Int(moved.twin)].twin = UInt32(truncatingIfNeeded: position)
-        }
-        connections[Int(c)].links.removeLast()
-        count -= 1
-
-        if entities[Int(e)].links.isEmpty {
+    /// Makes the member at `position` of entity `e` a hole; releases or compacts the entity when
+    /// that leaves it empty or sparse.
+    private mutating func removeMember(at position: UInt32, of e: UInt32) {
+        entities[Int(e)].live -= 1
+        let live = entities[Int(e)].live
+        if live == 0 {
             releaseEntity(e)
-        } else {
-            shrinkEntityLinksIfSparse(e)
+            return
         }
-        if connections[Int(c)].links.isEmpty { releaseConnection(c) }
+        if Int(position) == entities[Int(e)].members.count - 1 {
+            // The last position needs no hole; trailing holes stay on the list until a compaction.
+            entities[Int(e)].members.removeLast()
+        } else {
+            entities[Int(e)].members[Int(position)] = Self.holeFlag | entities[Int(e)].firstHole
+            entities[Int(e)].firstHole = position &+ 1
+        }
+        let positions = entities[Int(e)].members.count
+        if positions >= Self.compactionThreshold && live * 2 < positions { compact(e) }
     }
 
-    private mutating func shrinkEntityLinksIfSparse(_ e: UInt32) {
-        let links = entities[Int(e)].links
-        guard links.capacity >= Self.shrinkThreshold, links.count <= links.capacity / 4 else { return }
-        var smaller: [Link] = []
-        smaller.reserveCapacity(links.count * 2)
-        smaller.append(contentsOf: links)
-        entities[Int(e)].links = smaller
+    /// Moves entity `e`'s live members to the front, in order, into an array of twice their number
+    /// (so that a once-popular entity does not keep its peak capacity), and repoints each moved
+    /// one's link.
+    private mutating func compact(_ e: UInt32) {
+        let old = entities[Int(e)].members
+        var members: [UInt32] = []
+        members.reserveCapacity(entities[Int(e)].live * 2)
+        for (position, c) in old.enumerated() where c & Self.holeFlag == 0 {
+            let moved = UInt32(truncatingIfNeeded: members.count)
+            if moved != position {
+                let links = connections[Int(c)].links
+                if let index = links.firstIndex(where: { $0.entity == e }) {
+                    connections[Int(c)].links[index].position = moved
+                }
+            }
+            members.append(c)
+        }
+        entities[Int(e)].members = members
+        entities[Int(e)].firstHole = 0
     }
 
     // MARK: - Interning
@@ -303,12 +365,13 @@ package struct SubscriptionIndex: Sendable {
         freeEntitySlots.append(number)
     }
 
-    /// A table position as a slot number. Four billion live identifiers would take hundreds of
-    /// gigabytes before this could trap, so reaching it means memory is already exhausted.
+    /// A table or member position as a 31-bit number (the 32nd bit marks a hole). Two billion live
+    /// identifiers, or subscribers of one entity, would take tens of gigabytes before this could
+    /// trap, so reaching it means memory is already exhausted.
     private static func slotNumber(_ position: Int) -> UInt32 {
-        guard let number = UInt32(exactly: position) else {
-            fatalError("SubscriptionIndex: more than \(UInt32.max) live identifiers")
+        guard position < Int(holeFlag) else {
+            fatalError("SubscriptionIndex: more than \(holeFlag - 1) live identifiers or members")
         }
-        return number
+        return UInt32(truncatingIfNeeded: position)
     }
 }
