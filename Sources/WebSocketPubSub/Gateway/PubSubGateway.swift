@@ -58,9 +58,6 @@ public struct PubSubGateway: Sendable {
         let configuration: Configuration
         let history: (any HistoryStore)?
         let builtIns: SubscriptionRoutes
-        /// Whether `subscribe` and `unsubscribe` are the built-in routes (not the user's own).
-        let subscribeIsBuiltIn: Bool
-        let unsubscribeIsBuiltIn: Bool
         let observer: (any PubSubObserver)?
         let now: @Sendable () -> Date
 
@@ -74,13 +71,11 @@ public struct PubSubGateway: Sendable {
                 subscriptions: subscriptions, history: history, limit: configuration.maxSubscriptionsPerConnection,
                 authorize: authorizeSubscription, observer: observer)
             var router = router
-            subscribeIsBuiltIn = !router.hasRoute("subscribe")
-            unsubscribeIsBuiltIn = !router.hasRoute("unsubscribe")
-            if subscribeIsBuiltIn {
-                router.on("subscribe") { context in try await builtIns.subscribe(context) }
+            if !router.hasRoute("subscribe") {
+                router.on("subscribe", builtIn: .subscribe) { context in try await builtIns.subscribe(context) }
             }
-            if unsubscribeIsBuiltIn {
-                router.on("unsubscribe") { context in try await builtIns.unsubscribe(context) }
+            if !router.hasRoute("unsubscribe") {
+                router.on("unsubscribe", builtIn: .unsubscribe) { context in try await builtIns.unsubscribe(context) }
             }
             self.router = router
             self.builtIns = builtIns
@@ -257,12 +252,10 @@ public struct PubSubGateway: Sendable {
             return .answered(reply(to: result, from: connection.id))
         case .ready(let routed):
             let immediate: RouteResult? =
-                switch routed.route {
-                case "subscribe" where parts.subscribeIsBuiltIn:
-                    parts.builtIns.subscribeImmediately(routed, from: connection.id)
-                case "unsubscribe" where parts.unsubscribeIsBuiltIn:
-                    parts.builtIns.unsubscribeImmediately(routed, from: connection.id, feed: feed)
-                default: nil
+                switch routed.builtIn {
+                case .subscribe: parts.builtIns.subscribeImmediately(routed, from: connection.id)
+                case .unsubscribe: parts.builtIns.unsubscribeImmediately(routed, from: connection.id, feed: feed)
+                case nil: nil
                 }
             if let immediate { return .answered(reply(to: immediate, from: connection.id)) }
             return .pending(PendingRoute(routed: routed, message: message, connection: connection, feed: feed))

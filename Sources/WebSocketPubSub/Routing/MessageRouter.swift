@@ -75,8 +75,14 @@ public struct MessageRouter: Sendable {
         if action == Self.defaultRoute {
             defaultHandler = handler
         } else {
-            routes[action] = Route(handler: handler)
+            routes[action] = Route(handler: handler, builtIn: nil)
         }
+    }
+
+    /// Installs one of the gateway's own routes under `action`; the dispatch names it in
+    /// ``Routed/builtIn``, so that the gateway can answer it in place without comparing names.
+    mutating func on(_ action: String, builtIn: BuiltInRoute, _ handler: @escaping Handler) {
+        routes[action] = Route(handler: handler, builtIn: builtIn)
     }
 
     /// Routes messages whose action is `action` to `handler`, with the whole message decoded as `Body`.
@@ -144,6 +150,8 @@ public struct MessageRouter: Sendable {
         let handler: Handler
         let action: String
         let route: String
+        /// Which of the gateway's own routes this is; `nil` for the user's routes and `$default`.
+        let builtIn: BuiltInRoute?
         /// What the same pass found for `entityId`; `nil` when `entityId` is the action key itself.
         let entity: JSONScanCore.SecondMember?
     }
@@ -167,15 +175,16 @@ public struct MessageRouter: Sendable {
         }
         let route: String
         let handler: Handler
+        var builtIn: BuiltInRoute?
         if let registered = routes[action] {
-            (route, handler) = (action, registered.handler)
+            (route, handler, builtIn) = (action, registered.handler, registered.builtIn)
         } else if let defaultHandler {
             (route, handler) = (Self.defaultRoute, defaultHandler)
         } else {
             return .refused(.failed(route: Self.defaultRoute, error: .unknownAction(action)))
         }
         let prefetched = actionKey == SubscriptionRoutes.entityKey ? nil : entity
-        return .ready(Routed(handler: handler, action: action, route: route, entity: prefetched))
+        return .ready(Routed(handler: handler, action: action, route: route, builtIn: builtIn, entity: prefetched))
     }
 
     /// Runs the handler ``dispatch(_:)`` chose, turning what it throws into an error reply.
@@ -225,8 +234,15 @@ public struct MessageRouter: Sendable {
 }
 
 extension MessageRouter {
-    /// One registered route's handler.
+    /// The routes the gateway installs when the user has not registered their own.
+    enum BuiltInRoute: Sendable {
+        case subscribe
+        case unsubscribe
+    }
+
+    /// One registered route's handler, and which built-in route it is, if any.
     fileprivate struct Route: Sendable {
         let handler: Handler
+        let builtIn: BuiltInRoute?
     }
 }
