@@ -467,8 +467,7 @@ struct JSONScanCore {
     private func keyEquals(_ content: Range<Int>, escapes: Bool, key: UnsafeRawBufferPointer) -> Bool {
         if !escapes {
             guard content.count == key.count else { return false }
-            for offset in 0..<key.count where bytes[content.lowerBound + offset] != key[offset] { return false }
-            return true
+            return Self.equalBytes(bytes, at: content.lowerBound, key)
         }
         var matched = 0
         var equal = true
@@ -481,6 +480,41 @@ struct JSONScanCore {
             return true
         }
         return equal && matched == key.count
+    }
+
+    /// Whether the `key.count` bytes of `bytes` at `start` are `key`'s, read in at most two loads each
+    /// up to 16 bytes (overlapping ones: both ends of the key), since keys are compared on every
+    /// member of the top level.
+    @inline(__always)
+    private static func equalBytes(_ bytes: UnsafeRawBufferPointer, at start: Int, _ key: UnsafeRawBufferPointer)
+        -> Bool
+    {
+        let count = key.count
+        func load<T: FixedWidthInteger>(_: T.Type, _ offset: Int) -> (T, T) {
+            (
+                bytes.loadUnaligned(fromByteOffset: start + offset, as: T.self),
+                key.loadUnaligned(fromByteOffset: offset, as: T.self)
+            )
+        }
+        switch count {
+        case 0:
+            return true
+        case 1..<4:
+            for offset in 0..<count where bytes[start + offset] != key[offset] { return false }
+            return true
+        case 4...8:
+            let (head, tail) = (load(UInt32.self, 0), load(UInt32.self, count - 4))
+            return head.0 == head.1 && tail.0 == tail.1
+        default:
+            var offset = 0
+            while offset + 8 < count {
+                let words = load(UInt64.self, offset)
+                guard words.0 == words.1 else { return false }
+                offset += 8
+            }
+            let tail = load(UInt64.self, count - 8)
+            return tail.0 == tail.1
+        }
     }
 
     /// Calls `body` with each UTF-8 byte of the unescaped string until it returns `false`.

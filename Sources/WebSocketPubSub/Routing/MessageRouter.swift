@@ -51,9 +51,9 @@ public struct MessageRouter: Sendable {
     /// The scanner that validates messages and finds their action.
     public let scanner: JSONScanner
 
-    /// Handlers by action, each inside a struct: a closure stored directly as a dictionary value is
-    /// kept at the dictionary's generic abstraction, and reading it back allocated a thunk per message.
-    private var routes: [String: Route] = [:]
+    /// Handlers by action, each inside a struct: a closure stored directly in a generic container is
+    /// kept at the container's abstraction, and reading it back allocated a thunk per message.
+    private var routes = RouteTable<Route>()
     private var defaultHandler: Handler?
     private var connectAuthorizer: ConnectAuthorizer?
     private var disconnectHandler: DisconnectHandler?

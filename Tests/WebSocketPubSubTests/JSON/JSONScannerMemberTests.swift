@@ -105,4 +105,24 @@ struct JSONScannerMemberTests {
         let member = try data.withUnsafeBytes { buffer in try scanner.member("action", in: buffer) }
         #expect(member?.string == "go")
     }
+
+    /// Keys are compared a word at a time, with overlapping loads at both ends: every length up to
+    /// 40 bytes, against keys that differ only in their first, middle or last byte.
+    @Test func findsKeysOfEveryLengthAndNoNearMiss() throws {
+        for length in 0...40 {
+            let key = String((0..<length).map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) })
+            var decoys: [String] = []
+            for position in Set([0, length / 2, length - 1]) where length > 0 {
+                var bytes = Array(key.utf8)
+                bytes[position] = UInt8(ascii: "_")
+                decoys.append(String(decoding: bytes, as: UTF8.self))
+            }
+            let decoyMembers = decoys.enumerated().map { #""\#($0.element)":\#($0.offset)"# }
+            let document = "{" + (decoyMembers + [#""\#(key)":"found""#]).joined(separator: ",") + "}"
+            #expect(try scanner.member(key, in: utf8(document))?.string == "found", "length \(length)")
+            for decoy in decoys {
+                #expect(try scanner.member(decoy, in: utf8(document))?.kind == .number, "length \(length)")
+            }
+        }
+    }
 }
