@@ -201,4 +201,25 @@ struct RouterTests {
         #expect(
             try await router.authorize(ConnectRequest(id: ConnectionID("c1"))) == .reject(status: 403, reason: "no"))
     }
+
+    /// A few routes are found by comparing names, many through a dictionary: both find every route,
+    /// a replaced route answers with its new handler, and an unknown action still falls through.
+    @Test(arguments: [3, 8, 9, 40])
+    func everyRouteIsFoundWhateverTheirNumber(routeCount: Int) async {
+        var router = MessageRouter()
+        for index in 0..<routeCount {
+            router.on("route-\(index)") { _ in OutboundMessage(text: "old \(index)") }
+        }
+        router.on("route-0") { _ in OutboundMessage(text: "new 0") }
+        router.on("caf\u{E9}") { _ in OutboundMessage(text: "coffee") }
+        for index in 1..<routeCount {
+            #expect(await reply(router, #"{"action":"route-\#(index)"}"#) == "old \(index)")
+        }
+        #expect(await reply(router, #"{"action":"route-0"}"#) == "new 0")
+        // Names compare as Strings, as a dictionary's keys do: a decomposed é names the same route.
+        #expect(await reply(router, #"{"action":"cafe\u0301"}"#) == "coffee")
+        #expect(
+            await reply(router, #"{"action":"route-\#(routeCount)"}"#)
+                == #"{"error":"unknown action \"route-\#(routeCount)\"","code":"unknown_action"}"#)
+    }
 }
