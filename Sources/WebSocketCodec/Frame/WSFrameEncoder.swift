@@ -133,16 +133,7 @@ public struct WSFrameEncoder: Hashable, Sendable {
         output.reserveCapacity(output.count + header.encodedLength + payload.count)
         header.append(to: &output)
         guard payload.count > 0 else { return }
-        guard header.maskingKey != nil else {
-            output.append(contentsOf: payload)
-            return
-        }
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: payload.count))
-        output.withUnsafeMutableBytes { buffer in
-            Self.writePayload(
-                payload, maskingKey: header.maskingKey, to: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
-        }
+        output.append(contentsOf: MaskedBytes(source: payload, key: header.maskingKey, keyOffset: 0))
     }
 
     /// Appends one encoded frame with an array payload to `output`.

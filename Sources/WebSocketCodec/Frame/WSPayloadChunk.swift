@@ -42,7 +42,7 @@ public struct WSPayloadChunk: Equatable {
     ///
     /// When `array` is empty and has no room, the bytes are unmasked straight into a new array of
     /// exactly the right size (one allocation, one pass); otherwise the array grows by `count`
-    /// and the bytes are unmasked into the new tail.
+    /// and the bytes are unmasked into the new tail, also in one pass.
     public func appendUnmasked(to array: inout [UInt8]) {
         let count = self.count
         guard count > 0 else { return }
@@ -53,15 +53,7 @@ public struct WSPayloadChunk: Equatable {
             }
             return
         }
-        guard maskingKey != nil else {
-            array.append(contentsOf: wireBytes)
-            return
-        }
-        let oldCount = array.count
-        array.append(contentsOf: repeatElement(0, count: count))
-        array.withUnsafeMutableBytes { buffer in
-            copyUnmasked(into: UnsafeMutableRawBufferPointer(rebasing: buffer[oldCount...]))
-        }
+        array.append(contentsOf: MaskedBytes(source: wireBytes, key: maskingKey, keyOffset: offsetInPayload))
     }
 
     /// The unmasked bytes in a new array.
