@@ -75,14 +75,14 @@ public struct MessageRouter: Sendable {
         if action == Self.defaultRoute {
             defaultHandler = handler
         } else {
-            routes[action] = Route(handler: handler, builtIn: nil)
+            routes.set(Route(handler: handler, builtIn: nil), for: action)
         }
     }
 
     /// Installs one of the gateway's own routes under `action`; the dispatch names it in
     /// ``Routed/builtIn``, so that the gateway can answer it in place without comparing names.
     mutating func on(_ action: String, builtIn: BuiltInRoute, _ handler: @escaping Handler) {
-        routes[action] = Route(handler: handler, builtIn: builtIn)
+        routes.set(Route(handler: handler, builtIn: builtIn), for: action)
     }
 
     /// Routes messages whose action is `action` to `handler`, with the whole message decoded as `Body`.

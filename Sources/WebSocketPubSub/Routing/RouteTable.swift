@@ -13,25 +13,25 @@ struct RouteTable<Value> {
     /// Each name's position, once there are more than ``linearLimit``; empty before.
     private var positions: [String: Int] = [:]
 
-    var isEmpty: Bool { names.isEmpty }
-
+    /// The value registered under `name`.
     subscript(name: String) -> Value? {
-        get { position(of: name).map { values[$0] } }
-        set {
-            // Routes are only ever added or replaced: a router has no way to remove one.
-            guard let newValue else { return }
-            if let position = position(of: name) {
-                values[position] = newValue
-                return
-            }
-            names.append(name)
-            values.append(newValue)
-            if names.count > Self.linearLimit {
-                if positions.isEmpty {
-                    for (position, known) in names.enumerated() { positions[known] = position }
-                } else {
-                    positions[name] = names.count - 1
-                }
+        position(of: name).map { values[$0] }
+    }
+
+    /// Registers `value` under `name`, replacing an earlier one. Routes are only ever added or
+    /// replaced: a router has no way to remove one.
+    mutating func set(_ value: Value, for name: String) {
+        if let position = position(of: name) {
+            values[position] = value
+            return
+        }
+        names.append(name)
+        values.append(value)
+        if names.count > Self.linearLimit {
+            if positions.isEmpty {
+                for (position, known) in names.enumerated() { positions[known] = position }
+            } else {
+                positions[name] = names.count - 1
             }
         }
     }

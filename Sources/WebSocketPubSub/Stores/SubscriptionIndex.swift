@@ -312,11 +312,8 @@ package struct SubscriptionIndex: Sendable {
         members.reserveCapacity(entities[Int(e)].live * 2)
         for (position, c) in old.enumerated() where c & Self.holeFlag == 0 {
             let moved = UInt32(truncatingIfNeeded: members.count)
-            if moved != position {
-                let links = connections[Int(c)].links
-                if let index = links.firstIndex(where: { $0.entity == e }) {
-                    connections[Int(c)].links[index].position = moved
-                }
+            if moved != position, let index = connections[Int(c)].links.firstIndex(where: { $0.entity == e }) {
+                connections[Int(c)].links[index].position = moved
             }
             members.append(c)
         }
