@@ -71,9 +71,9 @@ public struct WSFrameEncoder: Hashable, Sendable {
         return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             let headerLength = header.write(to: raw)
-            Self.writePayload(
-                payload, maskingKey: header.maskingKey,
-                to: UnsafeMutableRawBufferPointer(rebasing: raw[headerLength...]))
+            WSMasking.copy(
+                payload, to: UnsafeMutableRawBufferPointer(rebasing: raw[headerLength...]),
+                maskingWith: header.maskingKey)
             initialized = total
         }
     }
@@ -170,18 +170,5 @@ public struct WSFrameEncoder: Hashable, Sendable {
         reservedBits: WSReservedBits = []
     ) -> [UInt8] {
         WSFrameHeader(fin: fin, reservedBits: reservedBits, opcode: opcode, payloadLength: payloadLength).bytes
-    }
-
-    /// Copies `payload` to `destination`, masking it in the same pass when there is a key.
-    private static func writePayload(
-        _ payload: UnsafeRawBufferPointer,
-        maskingKey: WSMaskingKey?,
-        to destination: UnsafeMutableRawBufferPointer
-    ) {
-        if let key = maskingKey {
-            WSMasking.copy(payload, to: destination, maskingWith: key)
-        } else if let source = payload.baseAddress, let target = destination.baseAddress, payload.count > 0 {
-            target.copyMemory(from: source, byteCount: payload.count)
-        }
     }
 }

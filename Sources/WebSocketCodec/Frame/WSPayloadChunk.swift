@@ -29,13 +29,7 @@ public struct WSPayloadChunk: Equatable {
     ///
     /// - Precondition: `destination.count >= count`.
     public func copyUnmasked(into destination: UnsafeMutableRawBufferPointer) {
-        if let key = maskingKey {
-            WSMasking.copy(wireBytes, to: destination, maskingWith: key, keyOffset: offsetInPayload)
-        } else {
-            precondition(destination.count >= count, "destination is shorter than the chunk")
-            guard let target = destination.baseAddress, let source = wireBytes.baseAddress, count > 0 else { return }
-            target.copyMemory(from: source, byteCount: count)
-        }
+        WSMasking.copy(wireBytes, to: destination, maskingWith: maskingKey, keyOffset: offsetInPayload)
     }
 
     /// Appends the unmasked bytes to `array`.

@@ -37,11 +37,7 @@ struct MaskedBytes: Sequence {
         guard count > 0 else { return (Iterator(bytes: self, position: 0), 0) }
         let head = UnsafeRawBufferPointer(rebasing: source[..<count])
         let target = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count]))
-        if let key {
-            WSMasking.copy(head, to: target, maskingWith: key, keyOffset: keyOffset)
-        } else {
-            target.copyMemory(from: head)
-        }
+        WSMasking.copy(head, to: target, maskingWith: key, keyOffset: keyOffset)
         return (Iterator(bytes: self, position: count), count)
     }
 }
