@@ -166,11 +166,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// reply (one batch), so that a request and its answer cost no task and no thread wake-up.
     private func handleClaimed(_ payload: SessionState.Inbound.Payload, activityDue: Bool) async {
         if activityDue { await hub.gateway.markActive(id) }
-        let reply: OutboundMessage?
-        switch routeImmediately(payload) {
-        case .answered(let answer): reply = answer
-        case .pending(let pending): reply = await hub.gateway.complete(pending)
-        }
+        let reply = await reply(to: payload)
         let configuration = hub.configuration
         var finish = state.withLock { $0.finishInline(reply: reply, configuration: configuration) }
         if finish.close {
@@ -190,21 +186,17 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     private func process(_ payload: SessionState.Inbound.Payload) async {
         // Checked before any await: routing a message costs no extra suspension point for it.
         if activityDue() { await hub.gateway.markActive(id) }
-        let reply: OutboundMessage?
-        switch routeImmediately(payload) {
-        case .answered(let answer): reply = answer
-        case .pending(let pending): reply = await hub.gateway.complete(pending)
-        }
         // A reply that does not fit meets the slow-consumer policy.
-        if let reply { _ = enqueue(reply) }
+        if let reply = await reply(to: payload) { _ = enqueue(reply) }
     }
 
-    /// Routes one message as far as it goes without suspending (see
-    /// ``PubSubGateway/routeImmediately(text:from:feed:)``).
-    private func routeImmediately(_ payload: SessionState.Inbound.Payload) -> PubSubGateway.ImmediateRoute {
+    /// Routes one message; its reply, if any. A text message is answered without suspending unless
+    /// its route has a handler to run (see ``PubSubGateway/routeImmediately(text:from:feed:)``).
+    @inline(__always)
+    private func reply(to payload: SessionState.Inbound.Payload) async -> OutboundMessage? {
         switch payload {
-        case .text(let bytes): hub.gateway.routeImmediately(text: bytes, from: connection, feed: self)
-        case .binary: .answered(hub.gateway.binaryReply(to: id))
+        case .text(let bytes): await hub.gateway.reply(toText: bytes, from: connection, feed: self)
+        case .binary: hub.gateway.binaryReply(to: id)
         }
     }
 
