@@ -47,7 +47,7 @@ struct SessionChaosTests {
 
     static func makeClients(count: Int, using random: inout SeededRandomNumberGenerator) -> [Client] {
         (0..<count).map { index in
-            let behaviour = Behaviour.allCases[Int(random.next() % 8) % Behaviour.allCases.count]
+            let behaviour = Behaviour.allCases[Int(random.next() % UInt64(Behaviour.allCases.count))]
             let requestCount = 6 + Int(random.next() % 15)
             let requests = (0..<requestCount).map { _ -> Request in
                 let entity = Int(random.next() % UInt64(entityCount))
