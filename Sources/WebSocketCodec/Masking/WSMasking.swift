@@ -34,13 +34,11 @@ public enum WSMasking {
         maskingWith key: WSMaskingKey,
         keyOffset: Int = 0
     ) {
-        precondition(destination.count >= source.count, "destination is shorter than the source")
-        guard let from = source.baseAddress, let to = destination.baseAddress, source.count > 0 else { return }
-        xor(from: from, to: to, count: source.count, key: key, keyOffset: keyOffset)
+        copy(source, to: destination, maskingWith: .some(key), keyOffset: keyOffset)
     }
 
     /// ``copy(_:to:maskingWith:keyOffset:)``, or a plain copy when there is no key (an unmasked
-    /// frame): the one place the codec chooses between the two.
+    /// frame): the one place the codec chooses between the two, and the one that checks the regions.
     ///
     /// - Precondition: `destination.count >= source.count`.
     static func copy(
@@ -49,13 +47,13 @@ public enum WSMasking {
         maskingWith key: WSMaskingKey?,
         keyOffset: Int = 0
     ) {
-        if let key {
-            copy(source, to: destination, maskingWith: key, keyOffset: keyOffset)
-            return
-        }
         precondition(destination.count >= source.count, "destination is shorter than the source")
         guard let from = source.baseAddress, let to = destination.baseAddress, source.count > 0 else { return }
-        to.copyMemory(from: from, byteCount: source.count)
+        if let key {
+            xor(from: from, to: to, count: source.count, key: key, keyOffset: keyOffset)
+        } else {
+            to.copyMemory(from: from, byteCount: source.count)
+        }
     }
 
     /// The shared loop: `to[i] = from[i] ^ key[(keyOffset + i) % 4]` for `i < count`.
