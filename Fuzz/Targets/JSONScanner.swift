@@ -12,6 +12,7 @@
 // - where `JSONSerialization` also accepts the document, it finds the same string for the key;
 // - the router's two-key pass (`members`) gives the first key's result exactly, and for the second
 //   key what a scan for it alone finds, a duplicate reported at the offset that scan throws;
+// - the shortcut for flat objects of plain strings gives the full scan's outcome or error exactly;
 // - `MessageRouter.route` picks the route the model expects (the named route, `$default`, or the error
 //   with the code for a malformed message, non-object, missing/duplicated/non-string action);
 // - every error reply is a JSON object whose `error` and `code` strings say what the error says.
@@ -59,6 +60,7 @@ public func fuzzJSONScanner(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         checkErrorReply(RouteError.unreadable(error, actionKey: key))
     }
     checkSecondKey(document, key: key, other: keys[Int(flags >> 5 & 7)], scanner: scanner, member: member)
+    checkFlatObjectPath(document, key: key, other: keys[Int(flags >> 5 & 7)], depth: depth)
     checkRouting(document, key: key, scanner: scanner, hasDefault: hasDefault, member: member)
     return 0
 }
@@ -87,6 +89,25 @@ private func checkSecondKey(
     default:
         fatalError("property violated: members(\(key), \(other)) gives \(pair), member(\(key)) \(member)")
     }
+}
+
+/// The scan with and without its flat-object shortcut: the same outcome, or the same error at the
+/// same offset.
+private func checkFlatObjectPath(_ document: [UInt8], key: String, other: String, depth: Int) {
+    func scan(_ shortcut: Bool) -> Result<JSONScanCore.Outcome, JSONScanError> {
+        document.withUnsafeBytes { buffer in
+            Array(key.utf8).withUnsafeBytes { first in
+                Array(other.utf8).withUnsafeBytes { second in
+                    Result { () throws(JSONScanError) in
+                        try JSONScanCore.scan(
+                            buffer, key: first, secondKey: second, maximumDepth: depth, allowingFlatObjects: shortcut)
+                    }
+                }
+            }
+        }
+    }
+    let (fast, full) = (scan(true), scan(false))
+    require(fast == full, "the flat-object shortcut gives \(fast), the full scan \(full)")
 }
 
 extension Result {

@@ -52,13 +52,19 @@ struct JSONScanCore {
     /// Validates `bytes` as one JSON text; when `key` is given, also finds that key in the top-level
     /// object and fails if the top level is not an object or holds the key twice. With `secondKey`
     /// too, finds that one in the same pass (see ``SecondMember``).
+    ///
+    /// `allowingFlatObjects: false` skips the fast path for flat objects (see ``runFlatObject()``),
+    /// so that tests and fuzzing can compare the two.
     static func scan(
         _ bytes: UnsafeRawBufferPointer,
         key: UnsafeRawBufferPointer?,
         secondKey: UnsafeRawBufferPointer? = nil,
-        maximumDepth: Int
+        maximumDepth: Int,
+        allowingFlatObjects: Bool = true
     ) throws(JSONScanError) -> Outcome {
         var core = JSONScanCore(bytes: bytes, key: key, secondKey: secondKey, maximumDepth: maximumDepth)
+        if allowingFlatObjects, let outcome = core.runFlatObject() { return outcome }
+        core.index = 0
         return try core.run()
     }
 
@@ -189,6 +195,76 @@ struct JSONScanCore {
                 throw JSONScanError(.unexpectedByte(next), at: index)
             }
         }
+    }
+
+    // MARK: - Flat objects
+
+    /// The message almost every client sends, a one-level object whose values are plain strings
+    /// (`{"action":"subscribe","entityId":"game-42"}`), scanned without the container stack and the
+    /// per-token dispatch of ``run()``: the outcome `run()` gives, or `nil` as soon as the document is
+    /// anything else (a value that is not a string, an escape, a byte outside printable ASCII, an
+    /// empty object, any error), for `run()` to scan again from the start. Every string it accepts
+    /// is one `run()` accepts with the same bounds, so the two agree wherever this one answers.
+    private mutating func runFlatObject() -> Outcome? {
+        guard count >= 2, bytes[0] == UInt8(ascii: "{") else { return nil }
+        index = 1
+        var captures = Captures()
+        while true {
+            skipWhitespace()
+            let keyStart = index
+            guard let keyEnd = plainStringEnd(at: keyStart) else { return nil }
+            let content = (keyStart + 1)..<(keyEnd - 1)
+            var match = KeyMatch.none
+            if let key, keyEquals(content, escapes: false, key: key) {
+                match = .first
+            } else if let secondKey, keyEquals(content, escapes: false, key: secondKey) {
+                match = .second
+            }
+            index = keyEnd
+            skipWhitespace()
+            guard index < count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipWhitespace()
+            captures.keyScanned(match, keyStart: keyStart, valueStart: index)
+            guard let valueEnd = plainStringEnd(at: index) else { return nil }
+            index = valueEnd
+            if captures.capturing != .none { captures.valueEnded(at: index, escapes: false) }
+            skipWhitespace()
+            guard index < count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            index += 1
+            skipWhitespace()
+            guard index == count else { return nil }
+            // A duplicated first key throws there; `run()` throws the same error.
+            return try? finish(topLevel: .object, captures: captures)
+        }
+    }
+
+    /// Where the string starting at `start` ends (just past its closing quote) when it holds only
+    /// printable ASCII and no escape; `nil` when it does not, or when no string starts there.
+    private func plainStringEnd(at start: Int) -> Int? {
+        guard start < count, bytes[start] == UInt8(ascii: "\"") else { return nil }
+        var position = start + 1
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let attention = Self.attention(word)
+            if attention != 0 {
+                position += attention.trailingZeroBitCount >> 3
+                return bytes[position] == UInt8(ascii: "\"") ? position + 1 : nil
+            }
+            position += 8
+        }
+        while position < count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { return position + 1 }
+            if byte < 0x20 || byte == UInt8(ascii: "\\") || byte >= 0x80 { return nil }
+            position += 1
+        }
+        return nil
     }
 
     private func finish(topLevel: JSONValueKind, captures: Captures) throws(JSONScanError) -> Outcome {
