@@ -33,6 +33,12 @@ enum SessionCases {
                 let rates = try await gatewayRates()
                 return Measured(ours: rates.unsubscribe, peer: nil, oursAllocations: rates.unsubscribeAllocations)
             },
+            // The same messages fed by one task per core, each feeding its share of the sessions, as a
+            // server's event loops (one per core) feed theirs: the rate of the whole machine.
+            Case(name: "gateway.subscribe.per_core_feeders", unit: "messages/s", target: .atLeast(1_000_000)) {
+                let rates = try await gatewayRates(feeders: feederCount)
+                return Measured(ours: rates.subscribe, peer: nil, oursAllocations: rates.subscribeAllocations)
+            },
         ]
     }
 
@@ -139,9 +145,14 @@ enum SessionCases {
     /// the in-memory stores: each round, each of 1,000 sessions subscribes to 50 random entities of
     /// 10,000 (50,000 fresh pairs, sessions taken in random order), then unsubscribes from them in
     /// another order. A message counts once its reply has reached the session's transport. One
-    /// warm-up round, median of 7.
-    static func gatewayRates() async throws -> GatewayRates {
-        if let cached = await GatewayRateCache.instance.value { return cached }
+    /// warm-up round, median of 7. With `feeders` above 1, that many tasks feed the messages at once,
+    /// each those of its own share of the sessions (session `s` to feeder `s % feeders`), so that one
+    /// connection's messages still come in order from one task.
+    /// One feeder task per core the process may use.
+    static var feederCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    static func gatewayRates(feeders: Int = 1) async throws -> GatewayRates {
+        if let cached = await GatewayRateCache.instance.value(feeders: feeders) { return cached }
         let gateway = PubSubGateway(connections: InMemoryConnectionStore(), subscriptions: InMemorySubscriptionStore())
         let hub = SessionHub(gateway: gateway)
         var sessions: [(PubSubSession, CountingTransport)] = []
@@ -179,10 +190,22 @@ enum SessionCases {
             subscribes.shuffle(using: &generator)
             unsubscribes.shuffle(using: &generator)
             for (phase, messages) in [subscribes, unsubscribes].enumerated() {
+                // Feeder f takes the sessions s with s % feeders == f, in the shuffled order.
+                let shares = (0..<feeders).map { f in
+                    messages.filter { $0.0 % feeders == f }.map { (sessions[$0.0].0, $0.1) }
+                }
                 let allocations = allocation_count()
                 let start = now()
                 let cpuStart = processCPUSeconds()
-                for (s, text) in messages { await sessions[s].0.handle(text: text) }
+                if feeders == 1 {
+                    for (session, text) in shares[0] { await session.handle(text: text) }
+                } else {
+                    await withTaskGroup(of: Void.self) { group in
+                        for share in shares {
+                            group.addTask { for (session, text) in share { await session.handle(text: text) } }
+                        }
+                    }
+                }
                 expected &+= messages.count
                 await waitForReplies(sessions.map(\.1), total: expected)
                 let seconds = now() - start
@@ -208,7 +231,7 @@ enum SessionCases {
             unsubscribe: median(unsubscribeRates),
             subscribeAllocations: Double(subscribeAllocations) / operations,
             unsubscribeAllocations: Double(unsubscribeAllocations) / operations)
-        await GatewayRateCache.instance.set(rates)
+        await GatewayRateCache.instance.set(rates, feeders: feeders)
         return rates
     }
 
@@ -238,7 +261,8 @@ enum SessionCases {
 
     actor GatewayRateCache {
         static let instance = GatewayRateCache()
-        var value: GatewayRates?
-        func set(_ rates: GatewayRates) { value = rates }
+        private var values: [Int: GatewayRates] = [:]
+        func value(feeders: Int) -> GatewayRates? { values[feeders] }
+        func set(_ rates: GatewayRates, feeders: Int) { values[feeders] = rates }
     }
 }

@@ -16,8 +16,13 @@ struct SubscriptionRoutes: Sendable {
     let limit: Int
     let authorize: PubSubGateway.SubscriptionAuthorizer?
     let observer: (any PubSubObserver)?
-    /// The store again when it updates in place: see ``subscribeImmediately(_:from:)``.
-    private let immediate: (any ImmediateSubscriptionUpdating)?
+    /// The store again when it updates in place (see ``subscribeImmediately(_:from:)``), else a
+    /// stand-in that is never called. Not an optional: calling through an optional existential
+    /// copies it first, a retain of the store on every message, written by the sessions on every
+    /// core.
+    private let immediate: any ImmediateSubscriptionUpdating
+    /// Whether `immediate` is the store.
+    private let updatesInPlace: Bool
     /// Whether nothing on a subscribe's path can suspend: the store updates in place, and there is
     /// neither an authorizer nor history. Decided once, not per message.
     private let subscribesInPlace: Bool
@@ -31,7 +36,9 @@ struct SubscriptionRoutes: Sendable {
         self.limit = limit
         self.authorize = authorize
         self.observer = observer
-        self.immediate = subscriptions as? any ImmediateSubscriptionUpdating
+        let immediate = subscriptions as? any ImmediateSubscriptionUpdating
+        self.immediate = immediate ?? NoImmediateUpdates()
+        self.updatesInPlace = immediate != nil
         self.subscribesInPlace = immediate != nil && authorize == nil && history == nil
     }
 
@@ -62,7 +69,7 @@ struct SubscriptionRoutes: Sendable {
     /// can suspend (a subscription authorizer, a history store, a store that cannot update in place)
     /// and ``subscribe(_:)`` must run instead.
     func subscribeImmediately(_ routed: MessageRouter.Routed, from id: ConnectionID) -> RouteResult? {
-        guard subscribesInPlace, let immediate, let member = routed.entity else { return nil }
+        guard subscribesInPlace, let member = routed.entity else { return nil }
         do throws(RouteError) {
             let entity = try requested(Self.entity(member, action: routed.action), by: id)
             try accept(immediate.subscribeImmediately(id, to: entity, limit: limit), id, entity)
@@ -77,7 +84,7 @@ struct SubscriptionRoutes: Sendable {
     func unsubscribeImmediately(
         _ routed: MessageRouter.Routed, from id: ConnectionID, feed: (any SubscriptionFeed)?
     ) -> RouteResult? {
-        guard let immediate, let member = routed.entity else { return nil }
+        guard updatesInPlace, let member = routed.entity else { return nil }
         do throws(RouteError) {
             let entity = try Self.entity(member, action: routed.action).get()
             let removed = immediate.unsubscribeImmediately(id, from: entity)
@@ -276,5 +283,17 @@ struct SubscriptionRoutes: Sendable {
         var bytes: [UInt8] = []
         JSONEscaping.appendQuoted(entity.rawValue, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// The stand-in for a store that does not update in place; ``SubscriptionRoutes`` checks
+/// `updatesInPlace` before every call, so neither method is ever reached.
+private struct NoImmediateUpdates: ImmediateSubscriptionUpdating {
+    func subscribeImmediately(_ connection: ConnectionID, to entity: EntityID, limit: Int) -> SubscribeOutcome {
+        preconditionFailure("SubscriptionRoutes called a store that does not update in place")
+    }
+
+    func unsubscribeImmediately(_ connection: ConnectionID, from entity: EntityID) -> Bool {
+        preconditionFailure("SubscriptionRoutes called a store that does not update in place")
     }
 }

@@ -147,7 +147,10 @@ public struct MessageRouter: Sendable {
     /// What the dispatch pass learnt about a message whose route it chose: enough for a route answered
     /// in place, and for the ``RouteContext`` of a handler that runs.
     struct Routed {
-        let handler: Handler
+        /// Where the handler is: the handler itself is read only when it runs, so that a message
+        /// answered without running one (the built-in routes over an in-place store) never retains
+        /// a closure every connection's messages share.
+        let target: Target
         let action: String
         let route: String
         /// Which of the gateway's own routes this is; `nil` for the user's routes and `$default`.
@@ -174,17 +177,17 @@ public struct MessageRouter: Sendable {
             return .refused(.failed(route: nil, error: .actionNotAString(key: actionKey, kind: member.kind)))
         }
         let route: String
-        let handler: Handler
+        let target: Target
         var builtIn: BuiltInRoute?
-        if let registered = routes[action] {
-            (route, handler, builtIn) = (action, registered.handler, registered.builtIn)
+        if let position = routes.position(of: action) {
+            (route, target, builtIn) = (action, .registered(position), routes[position].builtIn)
         } else if let defaultHandler {
-            (route, handler) = (Self.defaultRoute, defaultHandler)
+            (route, target) = (Self.defaultRoute, .fallback(defaultHandler))
         } else {
             return .refused(.failed(route: Self.defaultRoute, error: .unknownAction(action)))
         }
         let prefetched = actionKey == SubscriptionRoutes.entityKey ? nil : entity
-        return .ready(Routed(handler: handler, action: action, route: route, builtIn: builtIn, entity: prefetched))
+        return .ready(Routed(target: target, action: action, route: route, builtIn: builtIn, entity: prefetched))
     }
 
     /// Runs the handler ``dispatch(_:)`` chose, turning what it throws into an error reply.
@@ -197,7 +200,12 @@ public struct MessageRouter: Sendable {
         if let entity = routed.entity {
             context.prefetched = (SubscriptionRoutes.entityKey, entity)
         }
-        return await run(routed.handler, context)
+        let handler: Handler =
+            switch routed.target {
+            case .registered(let position): routes[position].handler
+            case .fallback(let handler): handler
+            }
+        return await run(handler, context)
     }
 
     /// Runs `handler` on `context`, turning what it throws into an error reply.
@@ -238,6 +246,14 @@ extension MessageRouter {
     enum BuiltInRoute: Sendable {
         case subscribe
         case unsubscribe
+    }
+
+    /// Where ``dispatch(_:)`` found a message's handler.
+    enum Target {
+        /// The route registered at this position of the table.
+        case registered(Int)
+        /// The `$default` handler, which always runs.
+        case fallback(Handler)
     }
 
     /// One registered route's handler, and which built-in route it is, if any.

@@ -18,6 +18,11 @@ struct RouteTable<Value> {
         position(of: name).map { values[$0] }
     }
 
+    /// The value at `position`, as ``position(of:)`` gave it.
+    subscript(position: Int) -> Value {
+        values[position]
+    }
+
     /// Registers `value` under `name`, replacing an earlier one. Routes are only ever added or
     /// replaced: a router has no way to remove one.
     mutating func set(_ value: Value, for name: String) {
@@ -36,7 +41,8 @@ struct RouteTable<Value> {
         }
     }
 
-    private func position(of name: String) -> Int? {
+    /// Where `name` is registered; positions never change, since routes are only added or replaced.
+    func position(of name: String) -> Int? {
         if !positions.isEmpty { return positions[name] }
         return names.firstIndex(of: name)
     }

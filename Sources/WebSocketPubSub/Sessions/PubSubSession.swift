@@ -29,6 +29,9 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// The transport again when it takes batches without a task; read once, at open.
     private let callbackTransport: (any CallbackSessionTransport)?
     private let hub: SessionHub
+    /// The hub's gateway, held here too: read through the hub, the compiler retains the gateway's
+    /// shared parts around each call, a reference count that the sessions on every core would write.
+    private let gateway: PubSubGateway
     /// Whether the transport takes ``OutboundMessage/compressedPayload``; read once, at open.
     let acceptsCompressedPayloads: Bool
     private let state: StoreLock<SessionState>
@@ -39,6 +42,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         self.callbackTransport = transport as? any CallbackSessionTransport
         self.acceptsCompressedPayloads = transport.acceptsCompressedPayloads
         self.hub = hub
+        self.gateway = hub.gateway
         self.state = StoreLock(SessionState(openedAt: openedAt))
     }
 
@@ -144,7 +148,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
                 await process(message.payload)
                 message.completion.resume()
             case .disconnect:
-                await hub.gateway.disconnect(id)
+                await gateway.disconnect(id)
                 let waiters = state.withLock { $0.ended() }
                 hub.sessionEnded(self)
                 for waiter in waiters { waiter.resume() }
@@ -165,7 +169,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// arrived meanwhile to a handler task. When no write is in progress, the caller also writes the
     /// reply (one batch), so that a request and its answer cost no task and no thread wake-up.
     private func handleClaimed(_ payload: SessionState.Inbound.Payload, activityDue: Bool) async {
-        if activityDue { await hub.gateway.markActive(id) }
+        if activityDue { await gateway.markActive(id) }
         let reply = await reply(to: payload)
         let configuration = hub.configuration
         var finish = state.withLock { $0.finishInline(reply: reply, configuration: configuration) }
@@ -185,7 +189,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// Routes one message and queues its reply, starting a writer if none runs.
     private func process(_ payload: SessionState.Inbound.Payload) async {
         // Checked before any await: routing a message costs no extra suspension point for it.
-        if activityDue() { await hub.gateway.markActive(id) }
+        if activityDue() { await gateway.markActive(id) }
         // A reply that does not fit meets the slow-consumer policy.
         if let reply = await reply(to: payload) { _ = enqueue(reply) }
     }
@@ -194,10 +198,19 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// its route has a handler to run (see ``PubSubGateway/routeImmediately(text:from:feed:)``).
     @inline(__always)
     private func reply(to payload: SessionState.Inbound.Payload) async -> OutboundMessage? {
-        switch payload {
-        case .text(let bytes): await hub.gateway.reply(toText: bytes, from: connection, feed: self)
-        case .binary: hub.gateway.binaryReply(to: id)
+        guard case .text(let bytes) = payload else { return gateway.binaryReply(to: id) }
+        switch routeImmediately(bytes) {
+        case .answered(let reply): return reply
+        case .pending(let pending): return await gateway.complete(pending)
         }
+    }
+
+    /// The part of routing that never suspends, in a synchronous function of its own: an async one
+    /// keeps what it passes in its frame, owned, which retains the gateway's shared parts on every
+    /// message. Not inlined, for the same reason.
+    @inline(never)
+    private func routeImmediately(_ bytes: [UInt8]) -> PubSubGateway.ImmediateRoute {
+        gateway.routeImmediately(text: bytes, from: connection, feed: self)
     }
 
     /// Whether activity is due to be written now (and, if so, that it is being written).

@@ -31,7 +31,17 @@ package final class StoreLock<State: Sendable>: @unchecked Sendable {
         state.initialize(to: initialState)
         mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
-        let result = pthread_mutex_init(mutex, nil)
+        // Adaptive on glibc: a thread that finds the mutex held spins briefly before it sleeps. The
+        // sections held here are a few hundred nanoseconds, far shorter than a futex sleep and wake-up,
+        // so with sessions on two cores subscribing through one store this measured 0.55–0.57 M
+        // messages/s against 0.39–0.50 M for the default mutex, and the same on one core.
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        #if canImport(Glibc)
+            pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+        #endif
+        let result = pthread_mutex_init(mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
         precondition(result == 0, "pthread_mutex_init failed with error \(result)")
     }
 
