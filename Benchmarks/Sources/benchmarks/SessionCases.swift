@@ -141,6 +141,9 @@ enum SessionCases {
     static let gatewayEntityCount = 10_000
     static let subscriptionsPerSession = 50
 
+    /// One feeder task per core the process may use.
+    static var feederCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
     /// Subscribe and unsubscribe messages through `PubSubSession.handle(text:)` on a `SessionHub` over
     /// the in-memory stores: each round, each of 1,000 sessions subscribes to 50 random entities of
     /// 10,000 (50,000 fresh pairs, sessions taken in random order), then unsubscribes from them in
@@ -148,9 +151,6 @@ enum SessionCases {
     /// warm-up round, median of 7. With `feeders` above 1, that many tasks feed the messages at once,
     /// each those of its own share of the sessions (session `s` to feeder `s % feeders`), so that one
     /// connection's messages still come in order from one task.
-    /// One feeder task per core the process may use.
-    static var feederCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
-
     static func gatewayRates(feeders: Int = 1) async throws -> GatewayRates {
         if let cached = await GatewayRateCache.instance.value(feeders: feeders) { return cached }
         let gateway = PubSubGateway(connections: InMemoryConnectionStore(), subscriptions: InMemorySubscriptionStore())
