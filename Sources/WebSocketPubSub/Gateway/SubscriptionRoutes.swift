@@ -39,7 +39,7 @@ struct SubscriptionRoutes: Sendable {
         let immediate = subscriptions as? any ImmediateSubscriptionUpdating
         self.immediate = immediate ?? NoImmediateUpdates()
         self.updatesInPlace = immediate != nil
-        self.subscribesInPlace = immediate != nil && authorize == nil && history == nil
+        self.subscribesInPlace = updatesInPlace && authorize == nil && history == nil
     }
 
     func subscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage? {

@@ -248,23 +248,8 @@ struct JSONScanCore {
     /// printable ASCII and no escape; `nil` when it does not, or when no string starts there.
     private func plainStringEnd(at start: Int) -> Int? {
         guard start < count, bytes[start] == UInt8(ascii: "\"") else { return nil }
-        var position = start + 1
-        while position + 8 <= count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let attention = Self.attention(word)
-            if attention != 0 {
-                position += attention.trailingZeroBitCount >> 3
-                return bytes[position] == UInt8(ascii: "\"") ? position + 1 : nil
-            }
-            position += 8
-        }
-        while position < count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") { return position + 1 }
-            if byte < 0x20 || byte == UInt8(ascii: "\\") || byte >= 0x80 { return nil }
-            position += 1
-        }
-        return nil
+        let end = firstByteNeedingAttention(from: start + 1)
+        return end < count && bytes[end] == UInt8(ascii: "\"") ? end + 1 : nil
     }
 
     private func finish(topLevel: JSONValueKind, captures: Captures) throws(JSONScanError) -> Outcome {
@@ -412,22 +397,7 @@ struct JSONScanCore {
         index += 1
         var escapes = false
         while true {
-            // Eight plain ASCII bytes at a time: most keys and values never leave this loop, and it
-            // stops on the first byte that needs a look (the closing quote, usually).
-            while index + 8 <= count {
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let attention = Self.attention(word)
-                if attention != 0 {
-                    index += attention.trailingZeroBitCount >> 3
-                    break
-                }
-                index += 8
-            }
-            while index < count {
-                let byte = bytes[index]
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte >= 0x80 { break }
-                index += 1
-            }
+            index = firstByteNeedingAttention(from: index)
             guard index < count else { throw JSONScanError(.unexpectedEnd, at: index) }
             let byte = bytes[index]
             switch byte {
@@ -443,6 +413,29 @@ struct JSONScanCore {
                 try scanUTF8Sequence(leading: byte)
             }
         }
+    }
+
+    /// Where the first byte at or after `start` that a string scan must look at lies (a quote, a
+    /// backslash, a control character or non-ASCII), or `count` when none does. Eight bytes at a
+    /// time: most keys and values are plain ASCII up to their closing quote, which is then the byte
+    /// found.
+    @inline(__always)
+    private func firstByteNeedingAttention(from start: Int) -> Int {
+        var position = start
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let attention = Self.attention(word)
+            if attention != 0 { return position + (attention.trailingZeroBitCount >> 3) }
+            position += 8
+        }
+        while position < count {
+            let byte = bytes[position]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte >= 0x80 {
+                return position
+            }
+            position += 1
+        }
+        return count
     }
 
     /// The high bit of each of the eight bytes (the first in memory lowest) that is a quote, a
