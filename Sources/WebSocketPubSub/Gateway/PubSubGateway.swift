@@ -218,7 +218,19 @@ public struct PubSubGateway: Sendable {
     /// With a history store, the reply to a `subscribe` carrying `since` is only its answer: a host
     /// without sessions replays with ``subscribe(_:to:since:)``, which returns the messages to send.
     public func handle(text message: [UInt8], from connection: Connection) async -> OutboundMessage? {
-        switch routeImmediately(text: message, from: connection, feed: nil) {
+        await reply(toText: message, from: connection, feed: nil)
+    }
+
+    /// Routes one text message, running its route's handler only when it cannot be answered at once
+    /// (see ``routeImmediately(text:from:feed:)``); the reply to send back, if any.
+    ///
+    /// Inlined into its callers: a session calls it once per message, and a separate async function
+    /// would add an executor check on entry and on return.
+    @inline(__always)
+    func reply(toText message: [UInt8], from connection: Connection, feed: (any SubscriptionFeed)?) async
+        -> OutboundMessage?
+    {
+        switch routeImmediately(text: message, from: connection, feed: feed) {
         case .answered(let reply): reply
         case .pending(let pending): await complete(pending)
         }

@@ -198,19 +198,10 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// its route has a handler to run (see ``PubSubGateway/routeImmediately(text:from:feed:)``).
     @inline(__always)
     private func reply(to payload: SessionState.Inbound.Payload) async -> OutboundMessage? {
-        guard case .text(let bytes) = payload else { return gateway.binaryReply(to: id) }
-        switch routeImmediately(bytes) {
-        case .answered(let reply): return reply
-        case .pending(let pending): return await gateway.complete(pending)
+        switch payload {
+        case .text(let bytes): await gateway.reply(toText: bytes, from: connection, feed: self)
+        case .binary: gateway.binaryReply(to: id)
         }
-    }
-
-    /// The part of routing that never suspends, in a synchronous function of its own: an async one
-    /// keeps what it passes in its frame, owned, which retains the gateway's shared parts on every
-    /// message. Not inlined, for the same reason.
-    @inline(never)
-    private func routeImmediately(_ bytes: [UInt8]) -> PubSubGateway.ImmediateRoute {
-        gateway.routeImmediately(text: bytes, from: connection, feed: self)
     }
 
     /// Whether activity is due to be written now (and, if so, that it is being written).
