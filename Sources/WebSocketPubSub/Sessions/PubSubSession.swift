@@ -35,6 +35,8 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// Whether the transport takes ``OutboundMessage/compressedPayload``; read once, at open.
     let acceptsCompressedPayloads: Bool
     private let state: StoreLock<SessionState>
+    /// The outcome of the write in flight through ``callbackTransport``; one write at a time.
+    private let writeCompletion = WriteCompletion()
 
     init(connection: Connection, transport: any SessionTransport, hub: SessionHub, openedAt: Duration) {
         self.connection = connection
@@ -254,22 +256,26 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// never grows with the number of batches.
     private func pumpWrites(through transport: any CallbackSessionTransport) {
         while let batch = state.withLock({ $0.takeBatch() }) {
-            let completion = WriteCompletion()
-            transport.write(batch) { written in
-                guard completion.completeAfterReturn(written: written) else { return }
-                if written {
-                    self.pumpWrites(through: transport)
-                } else {
-                    self.state.withLock { $0.writeFailed() }
-                }
-            }
-            switch completion.returned() {
+            writeCompletion.begin()
+            // Captures the session alone, so that the closure needs no allocation of its own.
+            transport.write(batch) { written in self.callbackWriteCompleted(written: written) }
+            switch writeCompletion.returned() {
             case .pending: return
             case .written: continue
             case .failed:
                 state.withLock { $0.writeFailed() }
                 return
             }
+        }
+    }
+
+    /// A callback transport's completion: goes on writing when `pumpWrites` has already returned.
+    private func callbackWriteCompleted(written: Bool) {
+        guard writeCompletion.completeAfterReturn(written: written), let callbackTransport else { return }
+        if written {
+            pumpWrites(through: callbackTransport)
+        } else {
+            state.withLock { $0.writeFailed() }
         }
     }
 

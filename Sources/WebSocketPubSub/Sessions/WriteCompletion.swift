@@ -3,7 +3,14 @@ import Synchronization
 /// Who goes on after a callback transport's write: the loop that called `write`, when the completion
 /// came before `write` returned, or the completion itself, when it came later. One atomic word
 /// settles the race between the two.
-final class WriteCompletion: Sendable {
+///
+/// A session has at most one write in flight, so it keeps one of these for all its writes, stored
+/// inline, and resets it with ``begin()`` before each: a write then allocates no state of its own, and
+/// its completion closure captures only the session (a closure capturing one object needs no context
+/// allocation). Reuse is safe because the next `begin()` comes only after both sides have looked:
+/// the loop goes on after seeing the completion's outcome, or the completion goes on after seeing
+/// that the loop has returned.
+struct WriteCompletion: ~Copyable, Sendable {
     enum Outcome {
         /// The write has not completed: its completion will continue.
         case pending
@@ -19,6 +26,11 @@ final class WriteCompletion: Sendable {
     private static let failed = 3
 
     private let state = Atomic<Int>(WriteCompletion.pending)
+
+    /// Called before each write.
+    func begin() {
+        state.store(Self.pending, ordering: .releasing)
+    }
 
     /// Called by the completion; `true` when `write` had already returned, so the completion must
     /// continue itself, `false` when the caller's loop will see the outcome.
