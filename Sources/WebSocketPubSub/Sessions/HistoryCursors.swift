@@ -34,10 +34,16 @@ struct HistoryCursors: Sendable {
     mutating func admit(_ mark: HistoryMark) -> Admission {
         guard let slot = slot(of: mark.entityId) else { return .queue }
         if cursors[slot].held != nil { return .hold(slot: slot) }
-        let position = mark.position
-        if position.offset <= cursors[slot].latest && position.epoch == cursors[slot].epoch { return .skip }
-        cursors[slot].latest = position.offset
-        if position.epoch != cursors[slot].epoch { cursors[slot].epoch = position.epoch }
+        // What the common case needs is read before the cursor changes: a copy of the position kept
+        // across that change would retain the epoch's storage, an atomic operation per delivery.
+        let offset = mark.position.offset
+        if mark.position.epoch == cursors[slot].epoch {
+            if offset <= cursors[slot].latest { return .skip }
+            cursors[slot].latest = offset
+        } else {
+            cursors[slot].latest = offset
+            cursors[slot].epoch = mark.position.epoch
+        }
         return .queue
     }
 
