@@ -244,8 +244,8 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
 
     /// Drains the queue from a writer task, or through the transport's callbacks when it takes them.
     private func startWriting() {
-        if let callbackTransport {
-            pumpWrites(through: callbackTransport)
+        if callbackTransport != nil {
+            pumpWrites()
         } else {
             Task { await self.writeQueued() }
         }
@@ -254,7 +254,8 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// Hands queued batches to a callback transport until none is left. A completion that comes
     /// before `write` returns lets this loop go on; a later one starts the loop again, so the stack
     /// never grows with the number of batches.
-    private func pumpWrites(through transport: any CallbackSessionTransport) {
+    private func pumpWrites() {
+        guard let transport = callbackTransport else { return }
         while let batch = state.withLock({ $0.takeBatch() }) {
             writeCompletion.begin()
             // Captures the session alone, so that the closure needs no allocation of its own.
@@ -271,9 +272,9 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
 
     /// A callback transport's completion: goes on writing when `pumpWrites` has already returned.
     private func callbackWriteCompleted(written: Bool) {
-        guard writeCompletion.completeAfterReturn(written: written), let callbackTransport else { return }
+        guard writeCompletion.completeAfterReturn(written: written) else { return }
         if written {
-            pumpWrites(through: callbackTransport)
+            pumpWrites()
         } else {
             state.withLock { $0.writeFailed() }
         }
