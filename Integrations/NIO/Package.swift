@@ -8,7 +8,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-websocket-pubsub-nio",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "WebSocketPubSubNIO", targets: ["WebSocketPubSubNIO"])
     ],

@@ -56,6 +56,19 @@ def _start(*flags: str) -> ServerProcess:
     pytest.fail(message, pytrace=False)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Adds the output of each server a failed test used to its report: what the server logged
+    (a signal received, a connection refused) is often what explains the failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed:
+        return
+    for name, value in getattr(item, "funcargs", {}).items():
+        if isinstance(value, ServerProcess):
+            report.sections.append((f"output of the {name} fixture's server (last lines)", value.output()))
+
+
 @pytest.fixture(scope="session")
 def server():
     """A server with the default limits, shared by the tests that don't count connections."""

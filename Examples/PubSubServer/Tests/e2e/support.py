@@ -307,11 +307,17 @@ class RawWebSocket:
                 _, _, op, payload = self.recv_frame(max(0.0, deadline - time.monotonic()))
             except PeerClosed as error:
                 raise AssertionError(f"the server dropped the connection without a close frame ({error})") from error
+            except TimeoutError as error:
+                raise AssertionError(f"no close frame from the server within {timeout:.1f} s") from error
             if op == OP_CLOSE:
                 break
         code, reason = parse_close(payload)
         self.send_raw(encode_frame(OP_CLOSE, payload[:2]))
-        self.expect_eof(max(0.5, deadline - time.monotonic()))
+        try:
+            self.expect_eof(max(0.5, deadline - time.monotonic()))
+        except TimeoutError as error:
+            raise AssertionError(
+                f"the server sent close {code} but did not end the TCP connection after the answer") from error
         return code, reason
 
     def expect_eof(self, timeout: float = 5.0) -> None:

@@ -27,7 +27,10 @@ def test_signal_closes_clients_with_1001_and_exits_within_5_seconds(fresh_server
     fresh_server.signal(signum)
     for name, client in clients:
         remaining = max(0.5, 5.0 - (time.monotonic() - sent_at))
-        code, _ = client.expect_close(timeout=remaining)
+        try:
+            code, _ = client.expect_close(timeout=remaining)
+        except AssertionError as error:
+            raise AssertionError(f"{name} client: {error}") from error
         assert code == 1001, f"{name} client got close code {code}"
     try:
         fresh_server.proc.wait(max(0.1, 5.0 - (time.monotonic() - sent_at)))

@@ -1,4 +1,3 @@
-import Dispatch
 import NIOCore
 import NIOPosix
 import WebSocketPubSub
@@ -120,24 +119,5 @@ public struct ServerRunner: Sendable {
         }
         for handle in app.registry.allChannels { handle.channel.close(promise: nil) }
         try? await group.shutdownGracefully()
-    }
-}
-
-/// Turns SIGINT and SIGTERM into a call instead of the default immediate exit.
-final class SignalWatcher {
-    private let sources: [any DispatchSourceSignal]
-
-    init(signals: [Int32], onSignal: @escaping @Sendable (Int32) -> Void) {
-        self.sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { onSignal(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    deinit {
-        for source in sources { source.cancel() }
     }
 }

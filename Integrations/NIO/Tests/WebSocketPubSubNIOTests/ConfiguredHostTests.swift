@@ -33,18 +33,19 @@ struct ConfiguredHostTests {
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
 
-        let refused = try await TestClient.open(port: port, headers: [:])
-        #expect(refused.status == 401)
+        let refusedStatus = try await TestClient.connect(port: port, headers: [:]) { client in client.status }
+        #expect(refusedStatus == 401)
 
-        var client = try await TestClient.open(port: port, headers: ["X-User": "ann"])
-        #expect(client.status == 101)
-        #expect(try await client.exchange(#"{"action":"whoami"}"#) == #"{"user":"ann"}"#)
-        #expect(
-            try await client.exchange(#"{"action":"subscribe","entityId":"public-1"}"#)
-                == #"{"status":"subscribed","entityId":"public-1"}"#)
-        let denied = try await client.exchange(#"{"action":"subscribe","entityId":"private-1"}"#)
-        #expect(denied.contains(#""code":"not_authorized""#))
-        #expect(try await runner.app.gateway.subscriptions.count() == 1)
+        try await TestClient.connect(port: port, headers: ["X-User": "ann"]) { client in
+            #expect(client.status == 101)
+            #expect(try await client.exchange(#"{"action":"whoami"}"#) == #"{"user":"ann"}"#)
+            #expect(
+                try await client.exchange(#"{"action":"subscribe","entityId":"public-1"}"#)
+                    == #"{"status":"subscribed","entityId":"public-1"}"#)
+            let denied = try await client.exchange(#"{"action":"subscribe","entityId":"private-1"}"#)
+            #expect(denied.contains(#""code":"not_authorized""#))
+            #expect(try await runner.app.gateway.subscriptions.count() == 1)
+        }
 
         runner.requestStop("test finished", status: 0)
         #expect(await server.value == 0)
@@ -53,45 +54,52 @@ struct ConfiguredHostTests {
 
 /// A WebSocket client made of the library's client role over a NIO socket.
 struct TestClient {
-    var status: Int
+    var status = 0
     private var connection = WSConnection(role: .client)
-    private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>?
-    private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator?
-
-    private init(status: Int, channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>?) {
-        self.status = status
-        self.channel = channel
-        self.inbound = channel?.inbound.makeAsyncIterator()
-    }
+    private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
 
     struct ClosedEarly: Error {}
 
-    /// Connects and sends the opening handshake; `status` is the server's answer.
-    static func open(port: Int, headers: HTTP1Headers) async throws -> TestClient {
+    /// Connects, sends the opening handshake, reads the server's answer into `status`, runs `body`,
+    /// and closes the connection whatever `body` does.
+    static func connect<Result: Sendable>(
+        port: Int, headers: HTTP1Headers, _ body: (inout TestClient) async throws -> Result
+    ) async throws -> Result {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        let handshake = WSClientHandshake(host: "127.0.0.1:\(port)", additionalHeaders: headers)
-        try await channel.outbound.write(ByteBuffer(bytes: handshake.requestBytes))
-        var client = TestClient(status: 0, channel: channel)
-        var parser = HTTP1ResponseHeadParser()
-        while true {
-            guard let chunk = try await client.inbound?.next() else { throw ClosedEarly() }
-            if case .complete(let head, _) = try parser.parse(chunk.readableBytesView) {
-                client.status = head.status.code
-                return client
+        return try await channel.executeThenClose { inbound, outbound in
+            var client = TestClient(inbound: inbound.makeAsyncIterator(), outbound: outbound)
+            let handshake = WSClientHandshake(host: "127.0.0.1:\(port)", additionalHeaders: headers)
+            try await outbound.write(ByteBuffer(bytes: handshake.requestBytes))
+            var parser = HTTP1ResponseHeadParser()
+            while client.status == 0 {
+                guard let chunk = try await client.inbound.next() else { throw ClosedEarly() }
+                if case .complete(let head, _) = try parser.parse(chunk.readableBytesView) {
+                    client.status = head.status.code
+                }
             }
+            return try await body(&client)
         }
+    }
+
+    private init(
+        inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) {
+        self.inbound = inbound
+        self.outbound = outbound
     }
 
     /// Sends one text message and returns the next text message the server sends.
     mutating func exchange(_ text: String) async throws -> String {
-        try await channel?.outbound.write(ByteBuffer(bytes: try connection.sendText(text)))
+        try await outbound.write(ByteBuffer(bytes: try connection.sendText(text)))
         while true {
-            guard let chunk = try await inbound?.next() else { throw ClosedEarly() }
+            guard let chunk = try await inbound.next() else { throw ClosedEarly() }
             let result = connection.receive(Array(chunk.readableBytesView))
             for event in result.events {
                 if case .text(let reply) = event { return reply.description }
