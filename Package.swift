@@ -6,7 +6,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-websocket-pubsub",
-    platforms: [.macOS(.v14), .iOS(.v17), .tvOS(.v17), .watchOS(.v10), .visionOS(.v1)],
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "WebSocketCodec", targets: ["WebSocketCodec"]),
         .library(name: "WebSocketPubSub", targets: ["WebSocketPubSub"]),

@@ -6,7 +6,7 @@ import PackageDescription
 
 let package = Package(
     name: "Benchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         // Named explicitly: a path dependency otherwise takes its identity from the folder name,

@@ -6,7 +6,7 @@ import PackageDescription
 
 let package = Package(
     name: "ObserverBridges",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [.library(name: "ObserverBridges", targets: ["ObserverBridges"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),

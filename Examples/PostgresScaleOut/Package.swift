@@ -7,7 +7,7 @@ import PackageDescription
 
 let package = Package(
     name: "PostgresScaleOut",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "PostgresPubSub", targets: ["PostgresPubSub"]),
         .executable(name: "pubsub-node", targets: ["pubsub-node"]),

@@ -6,7 +6,7 @@ import PackageDescription
 
 let package = Package(
     name: "PubSubServer",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pubsub-server", targets: ["pubsub-server"]),
         .executable(name: "autobahn-client", targets: ["autobahn-client"]),

@@ -10,7 +10,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-websocket-pubsub-aws",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "WebSocketPubSubAWS", targets: ["WebSocketPubSubAWS"]),
         .executable(name: "apigw-local", targets: ["apigw-local"]),

@@ -7,7 +7,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-websocket-pubsub-hummingbird",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "WebSocketPubSubHummingbird", targets: ["WebSocketPubSubHummingbird"]),
         .executable(name: "pubsub-hummingbird", targets: ["pubsub-hummingbird"]),

@@ -8,7 +8,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-websocket-pubsub-vapor",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "WebSocketPubSubVapor", targets: ["WebSocketPubSubVapor"]),
         .executable(name: "pubsub-vapor", targets: ["pubsub-vapor"]),
