@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/vapor/websocket-kit", from: "2.16.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // Named explicitly: a path dependency otherwise takes its identity from the folder name.
         .package(name: "swift-websocket-pubsub", path: "../.."),
     ],
@@ -31,7 +30,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "WebSocketKit", package: "websocket-kit"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "WebSocketCodec", package: "swift-websocket-pubsub"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WebSocketPubSub", package: "swift-websocket-pubsub"),

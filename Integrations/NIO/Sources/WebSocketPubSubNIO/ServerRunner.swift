@@ -49,7 +49,7 @@ public struct ServerRunner: Sendable {
     public func run(beforeListening: (_ port: Int) async throws -> Void = { _ in }) async -> Int32 {
         let configuration = app.configuration
         let stopContinuation = self.stopContinuation
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { number in
+        let signals = SignalWatcher { number in
             stopContinuation.yield(Stop(reason: "received signal \(number)", status: 0))
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)

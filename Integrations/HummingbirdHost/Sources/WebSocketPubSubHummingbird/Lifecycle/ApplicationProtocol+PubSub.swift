@@ -1,6 +1,5 @@
 import Hummingbird
 import ServiceLifecycle
-import UnixSignals
 import WebSocketPubSub
 
 extension ApplicationProtocol {
@@ -11,6 +10,11 @@ extension ApplicationProtocol {
     public func runPubSub(hub: SessionHub) async throws {
         // A group shuts its services down in reverse order: the sessions first, then the server.
         let services: [any Service] = [self, PubSubShutdownService(hub: hub)]
-        try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        let group = ServiceGroup(services: services, logger: logger)
+        // The library's watcher rather than the group's `gracefulShutdownSignals`, a
+        // `DispatchSourceSignal`, which on Linux loses a signal now and then (see `SignalWatcher`).
+        let signals = SignalWatcher { _ in Task { await group.triggerGracefulShutdown() } }
+        try await group.run()
+        withExtendedLifetime(signals) {}
     }
 }

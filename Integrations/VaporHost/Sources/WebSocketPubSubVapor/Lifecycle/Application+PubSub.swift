@@ -1,5 +1,4 @@
 import NIOCore
-import UnixSignals
 import Vapor
 import WebSocketPubSub
 
@@ -16,8 +15,9 @@ extension Application {
     public func runPubSub(
         hub: SessionHub, host: String, port: Int, onListening: @Sendable (String) -> Void = { _ in }
     ) async throws {
-        // Trapped before the server starts, so that a signal during the start is not lost.
-        let stop = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        // Watched before the server starts, so that a signal during the start is not lost.
+        let (stops, stop) = AsyncStream.makeStream(of: Int32.self)
+        let signals = SignalWatcher { number in stop.yield(number) }
         do {
             try await server.start(address: .hostname(host, port: port))
         } catch {
@@ -26,7 +26,8 @@ extension Application {
         }
         let address = http.server.shared.localAddress
         onListening("\(address?.ipAddress ?? host):\(address?.port ?? port)")
-        for await _ in stop { break }
+        for await _ in stops { break }
+        withExtendedLifetime(signals) {}
         await hub.shutdown()
         await server.shutdown()
         try await asyncShutdown()

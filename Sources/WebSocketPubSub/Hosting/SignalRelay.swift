@@ -1,5 +1,5 @@
 import Foundation
-import NIOConcurrencyHelpers
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -8,30 +8,6 @@ import NIOConcurrencyHelpers
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// Turns signals (SIGINT and SIGTERM for a server) into a call instead of the default immediate exit,
-/// for as long as the watcher lives.
-///
-/// The handler is installed with `sigaction(2)` before `init` returns, so a signal sent at any time after
-/// that reaches `onSignal`. It does the one thing a handler may safely do: write the signal's number
-/// to a pipe, which a thread of the watchers' reads. This replaces a `DispatchSourceSignal`: on Linux,
-/// libdispatch installs its handler later, from its manager thread, and relays each signal to that
-/// thread and a `signalfd`; a server started, connected to and sent SIGTERM or SIGINT in a loop lost
-/// the signal about once in 300 runs (it logged nothing and kept serving).
-///
-/// When the last watcher of a signal goes, the signal's disposition from before the first is restored.
-final class SignalWatcher: Sendable {
-    private let token: Int
-
-    /// Calls `onSignal` (on the watchers' thread) for each of `signals` that the process receives.
-    init(signals: [Int32], onSignal: @escaping @Sendable (Int32) -> Void) {
-        token = SignalRelay.shared.watch(signals, onSignal)
-    }
-
-    deinit {
-        SignalRelay.shared.unwatch(token)
-    }
-}
 
 /// The write end of the relay's pipe, for the signal handler: a C function pointer captures nothing.
 ///
@@ -52,10 +28,10 @@ private func relaySignal(_ number: Int32) {
 
 /// The one pipe, handler set and reading thread that every ``SignalWatcher`` of the process shares: a
 /// signal's disposition is process-wide.
-private final class SignalRelay: Sendable {
+final class SignalRelay: Sendable {
     static let shared = SignalRelay()
 
-    private struct State {
+    private struct State: Sendable {
         var nextToken = 0
         var watchers: [Int: (signals: [Int32], onSignal: @Sendable (Int32) -> Void)] = [:]
         /// What each signal did before the relay's handler replaced it, restored when its last watcher
@@ -64,7 +40,7 @@ private final class SignalRelay: Sendable {
         var previousActions: [Int32: sigaction] = [:]
     }
 
-    private let state = NIOLockedValueBox(State())
+    private let state = Mutex(State())
 
     private init() {
         var ends: [Int32] = [-1, -1]
@@ -79,7 +55,7 @@ private final class SignalRelay: Sendable {
     }
 
     func watch(_ signals: [Int32], _ onSignal: @escaping @Sendable (Int32) -> Void) -> Int {
-        state.withLockedValue { state in
+        state.withLock { state in
             let token = state.nextToken
             state.nextToken += 1
             state.watchers[token] = (signals, onSignal)
@@ -108,7 +84,7 @@ private final class SignalRelay: Sendable {
     }
 
     func unwatch(_ token: Int) {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard let gone = state.watchers.removeValue(forKey: token) else { return }
             for number in gone.signals where !state.watchers.values.contains(where: { $0.signals.contains(number) }) {
                 if var previous = state.previousActions.removeValue(forKey: number) {
@@ -146,12 +122,12 @@ private final class SignalRelay: Sendable {
     private func acceptWatchedSignals() {
         var accepted = sigset_t()
         sigemptyset(&accepted)
-        for number in state.withLockedValue({ Array($0.previousActions.keys) }) { sigaddset(&accepted, number) }
+        for number in state.withLock({ Array($0.previousActions.keys) }) { sigaddset(&accepted, number) }
         pthread_sigmask(SIG_UNBLOCK, &accepted, nil)
     }
 
     private func deliver(_ number: Int32) {
-        let callbacks = state.withLockedValue { state in
+        let callbacks = state.withLock { state in
             state.watchers.values.filter { $0.signals.contains(number) }.map(\.onSignal)
         }
         for callback in callbacks { callback(number) }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import WebSocketPubSubNIO
+import WebSocketPubSub
 
 #if canImport(Glibc)
     import Glibc
@@ -10,10 +10,10 @@ import Testing
     import Darwin
 #endif
 
-/// The signal watcher that stops a ``ServerRunner``, with signals sent to this test process. SIGUSR1
-/// and SIGUSR2 stand in for SIGINT and SIGTERM, which would also stop a server that another test runs
-/// here; the tests run one at a time because a signal's disposition is process-wide.
-@Suite("SignalWatcher", .serialized, .timeLimit(.minutes(1)))
+/// The signal watcher that hosts stop on, with signals sent to this test process: SIGUSR1 and SIGUSR2
+/// stand in for SIGINT and SIGTERM, which end a test process. The tests run one at a time because a
+/// signal's disposition is process-wide.
+@Suite("Hosting: SignalWatcher", .serialized, .timeLimit(.minutes(1)))
 struct SignalWatcherTests {
     /// Signal numbers as a watcher reports them, in order.
     final class Received: Sendable {
