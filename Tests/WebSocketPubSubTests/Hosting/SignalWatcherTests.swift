@@ -31,6 +31,8 @@ struct SignalWatcherTests {
         sigaction(number, nil, &current)
         #if canImport(Darwin)
             return UInt(bitPattern: unsafeBitCast(current.__sigaction_u.__sa_handler, to: Int.self))
+        #elseif canImport(Musl)
+            return UInt(bitPattern: unsafeBitCast(current.__sa_handler.sa_handler, to: Int.self))
         #else
             return UInt(bitPattern: unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self))
         #endif
