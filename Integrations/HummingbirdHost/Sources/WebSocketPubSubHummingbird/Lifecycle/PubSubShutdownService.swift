@@ -8,11 +8,15 @@ import WebSocketPubSub
 /// services down in reverse order, so the sessions are closed while the server still runs.
 ///
 /// ```swift
-/// try await ServiceGroup(
-///     services: [app, PubSubShutdownService(hub: hub)],
-///     gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger
-/// ).run()
+/// let group = ServiceGroup(services: [app, PubSubShutdownService(hub: hub)], logger: app.logger)
+/// let signals = SignalWatcher { _ in Task { await group.triggerGracefulShutdown() } }
+/// try await group.run()
+/// withExtendedLifetime(signals) {}
 /// ```
+///
+/// This is what ``ApplicationProtocol/runPubSub(hub:)`` does. It stops on the library's
+/// `SignalWatcher` rather than the group's `gracefulShutdownSignals`, a `DispatchSourceSignal` that
+/// on Linux lost about one signal in 300 (see `SignalWatcher`).
 public struct PubSubShutdownService: Service {
     let hub: SessionHub
 
