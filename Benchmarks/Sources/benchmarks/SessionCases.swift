@@ -29,6 +29,13 @@ enum SessionCases {
                 let rates = try await gatewayRates()
                 return Measured(ours: rates.subscribePerCPUSecond, peer: nil)
             },
+            // The anchor of the three above: the same subscribe messages through only the work that no
+            // session layer can skip (see `floorSeconds`), in the same rounds. It bounds what
+            // gateway.subscribe can reach on the machine at hand.
+            Case(name: "gateway.subscribe.floor", unit: "messages/s", target: nil) {
+                let rates = try await gatewayRates()
+                return Measured(ours: rates.floor, peer: nil)
+            },
             Case(name: "gateway.unsubscribe", unit: "messages/s", target: nil) {
                 let rates = try await gatewayRates()
                 return Measured(ours: rates.unsubscribe, peer: nil, oursAllocations: rates.unsubscribeAllocations)
@@ -169,6 +176,9 @@ enum SessionCases {
         var subscribeRates: [Double] = []
         var subscribeCPURates: [Double] = []
         var unsubscribeRates: [Double] = []
+        var floorRates: [Double] = []
+        let floorStore = InMemorySubscriptionStore()
+        let ids = sessions.map(\.0.id)
         var subscribeAllocations: UInt64 = 0
         var unsubscribeAllocations: UInt64 = 0
         let rounds = Settings.samples + 1
@@ -221,6 +231,10 @@ enum SessionCases {
                     unsubscribeAllocations &+= count
                 }
             }
+            let floor = try floorSeconds(subscribes, ids: ids, store: floorStore, subscribing: true)
+            _ = try floorSeconds(unsubscribes, ids: ids, store: floorStore, subscribing: false)
+            if round > 0 { floorRates.append(Double(subscribes.count) / floor) }
+            precondition(floorStore.count() == 0, "the floor's unsubscribes left subscriptions")
             precondition(gateway.subscriptions is InMemorySubscriptionStore)
             let left = (gateway.subscriptions as? InMemorySubscriptionStore)?.count() ?? -1
             precondition(left == 0, "the gateway benchmark's unsubscribes left \(left) subscriptions")
@@ -228,11 +242,45 @@ enum SessionCases {
         let operations = Double(sessionCount * subscriptionsPerSession * (rounds - 1))
         let rates = GatewayRates(
             subscribe: median(subscribeRates), subscribePerCPUSecond: median(subscribeCPURates),
-            unsubscribe: median(unsubscribeRates),
+            unsubscribe: median(unsubscribeRates), floor: median(floorRates),
             subscribeAllocations: Double(subscribeAllocations) / operations,
             unsubscribeAllocations: Double(unsubscribeAllocations) / operations)
         await GatewayRateCache.instance.set(rates, feeders: feeders)
         return rates
+    }
+
+    /// Seconds to take `messages` through the work that no session layer can skip, in order: one scan
+    /// of each message (which validates it and finds its `entityId`), the `EntityID`, the store
+    /// call and the reply's bytes. No router (the action is known), no gateway, no session, no
+    /// transport, no `await`.
+    static func floorSeconds(
+        _ messages: [(Int, [UInt8])], ids: [ConnectionID], store: InMemorySubscriptionStore, subscribing: Bool
+    ) throws -> Double {
+        let scanner = JSONScanner()
+        var replyBytes = 0
+        let start = now()
+        for (session, text) in messages {
+            guard let member = try scanner.member("entityId", in: text), let raw = member.string else {
+                fatalError("a benchmark message has no entityId")
+            }
+            let entity = try EntityID(validating: raw)
+            let reply: OutboundMessage
+            if subscribing {
+                guard case .subscribed = store.subscribeImmediately(ids[session], to: entity, limit: 128) else {
+                    fatalError("the floor's subscribe was refused")
+                }
+                reply = .subscribed(entity)
+            } else {
+                guard store.unsubscribeImmediately(ids[session], from: entity) else {
+                    fatalError("the floor's unsubscribe found no subscription")
+                }
+                reply = .unsubscribed(entity)
+            }
+            replyBytes &+= reply.bytes.count
+        }
+        let seconds = now() - start
+        blackHole(replyBytes)
+        return seconds
     }
 
     /// Returns once the transports have been handed `total` replies in all; every message gets one.
@@ -255,6 +303,8 @@ enum SessionCases {
         var subscribe: Double
         var subscribePerCPUSecond: Double
         var unsubscribe: Double
+        /// The same subscribe messages through ``floorSeconds(_:ids:store:subscribing:)``.
+        var floor: Double
         var subscribeAllocations: Double
         var unsubscribeAllocations: Double
     }
