@@ -170,6 +170,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// Handles a message whose handler role the caller claimed with `claimInline`, then hands what
     /// arrived meanwhile to a handler task. When no write is in progress, the caller also writes the
     /// reply (one batch), so that a request and its answer cost no task and no thread wake-up.
+    @inline(__always)
     private func handleClaimed(_ payload: SessionState.Inbound.Payload, activityDue: Bool) async {
         if activityDue { await gateway.markActive(id) }
         let reply = await reply(to: payload)
@@ -292,6 +293,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     }
 
     /// Hands one batch to the transport; `false` when it threw: the connection is gone.
+    @inline(__always)
     private func write(_ batch: [OutboundMessage]) async -> Bool {
         do {
             try await transport.write(batch)

@@ -1,20 +1,33 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#elseif canImport(Android)
+    import Android
+#endif
+
 /// Time as offsets from the moment the owner (a notifier, a session hub) was created, on any `Clock<Duration>`.
 ///
 /// Erasing the clock here keeps ``Notifier`` and ``SessionHub`` plain, non-generic types while tests still inject a
-/// manual clock. The usual clock, `ContinuousClock`, is read directly rather than through a closure: a session reads
-/// the time on every message, and calling a stored closure retains its context, a reference count that the
-/// sessions on every core would write.
+/// manual clock. The usual clock, `ContinuousClock`, is replaced by the system's monotonic clock read directly: a
+/// session reads the time on every message, and both alternatives cost more than the reading. Calling a stored
+/// closure retains its context, a reference count that the sessions on every core would write; and keeping a
+/// `ContinuousClock.Instant`, whose layout the standard library does not fix, made this type's layout unknown at
+/// compile time, so that every read copied it through the runtime's value witnesses (5% of a message's handling).
 struct ElapsedClock: Sendable {
     private enum Source: Sendable {
-        case continuous(origin: ContinuousClock.Instant)
+        /// `CLOCK_MONOTONIC`, in nanoseconds, at creation.
+        case monotonic(origin: Int64)
         case erased(now: @Sendable () -> Duration, sleep: @Sendable (_ until: Duration) async throws -> Void)
     }
 
     private let source: Source
 
     init<C: Clock<Duration>>(_ clock: C) {
-        if let continuous = clock as? ContinuousClock {
-            source = .continuous(origin: continuous.now)
+        if clock is ContinuousClock {
+            source = .monotonic(origin: Self.monotonicNanoseconds())
             return
         }
         let origin = clock.now
@@ -26,7 +39,7 @@ struct ElapsedClock: Sendable {
     /// The time elapsed since the owner was created.
     func now() -> Duration {
         switch source {
-        case .continuous(let origin): origin.duration(to: .now)
+        case .monotonic(let origin): .nanoseconds(Self.monotonicNanoseconds() &- origin)
         case .erased(let now, _): now()
         }
     }
@@ -34,9 +47,16 @@ struct ElapsedClock: Sendable {
     /// Suspends until `offset` after the owner was created.
     func sleep(_ offset: Duration) async throws {
         switch source {
-        case .continuous(let origin):
-            try await ContinuousClock().sleep(until: origin.advanced(by: offset), tolerance: nil)
+        case .monotonic:
+            // A deadline already past still sleeps for zero, which throws when the task is cancelled.
+            try await ContinuousClock().sleep(for: max(.zero, offset - now()))
         case .erased(_, let sleep): try await sleep(offset)
         }
+    }
+
+    private static func monotonicNanoseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
     }
 }
