@@ -11,11 +11,11 @@
 /// Time as offsets from the moment the owner (a notifier, a session hub) was created, on any `Clock<Duration>`.
 ///
 /// Erasing the clock here keeps ``Notifier`` and ``SessionHub`` plain, non-generic types while tests still inject a
-/// manual clock. The usual clock, `ContinuousClock`, is replaced by the system's monotonic clock read directly: a
-/// session reads the time on every message, and both alternatives cost more than the reading. Calling a stored
-/// closure retains its context, a reference count that the sessions on every core would write; and keeping a
-/// `ContinuousClock.Instant`, whose layout the standard library does not fix, made this type's layout unknown at
-/// compile time, so that every read copied it through the runtime's value witnesses (5% of a message's handling).
+/// manual clock. In place of the usual clock, `ContinuousClock`, this reads `CLOCK_MONOTONIC` itself, because a
+/// session reads the time on every message: reading through a stored closure would retain its context, a reference
+/// count that the sessions on every core would write, and keeping a `ContinuousClock.Instant`, whose layout the
+/// standard library does not fix, made this type's layout unknown at compile time, so that every read copied it
+/// through the runtime's value witnesses (5% of a message's handling).
 struct ElapsedClock: Sendable {
     private enum Source: Sendable {
         /// `CLOCK_MONOTONIC`, in nanoseconds, at creation.
