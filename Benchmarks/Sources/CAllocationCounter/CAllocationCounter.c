@@ -1,8 +1,13 @@
 // Allocation counting by interposition: the executable defines the allocator's entry points, so
 // the dynamic linker binds every library's calls (the Swift runtime, Foundation, NIO) to these
 // wrappers, which count and forward to glibc's own implementations (__libc_malloc and friends,
-// exported for exactly this purpose). A relaxed atomic add keeps the cost at a few nanoseconds
-// per call and makes the count exact across threads.
+// exported for exactly this purpose).
+//
+// Each thread counts on a cache line of its own: with one counter for the process, every malloc on
+// one core invalidated the line on the other, and a case fed from two cores ran at about half the
+// rate it reached without the wrappers (0.65 M against 1.14 M messages/s for
+// gateway.subscribe.per_core_feeders). A relaxed atomic add (slots are shared only past 64 threads)
+// keeps the count exact; the sum is read between samples, once the threads have synchronized.
 #include "CAllocationCounter.h"
 
 #if defined(__GLIBC__)
@@ -15,11 +20,31 @@ extern void *__libc_realloc(void *pointer, size_t size);
 extern void __libc_free(void *pointer);
 extern void *__libc_memalign(size_t alignment, size_t size);
 
-static uint64_t counter;
+enum { slot_count = 64 };
 
-static inline void count_one(void) { __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED); }
+struct slot {
+    _Alignas(64) uint64_t count;
+};
 
-uint64_t allocation_count(void) { return __atomic_load_n(&counter, __ATOMIC_RELAXED); }
+static struct slot slots[slot_count];
+static uint32_t slots_taken;
+// initial-exec: a variable of the executable itself, read without __tls_get_addr (which may allocate).
+static __thread __attribute__((tls_model("initial-exec"))) int thread_slot = -1;
+
+static inline void count_one(void) {
+    int slot = thread_slot;
+    if (slot < 0) {
+        slot = (int)(__atomic_fetch_add(&slots_taken, 1, __ATOMIC_RELAXED) % slot_count);
+        thread_slot = slot;
+    }
+    __atomic_fetch_add(&slots[slot].count, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t allocation_count(void) {
+    uint64_t total = 0;
+    for (int slot = 0; slot < slot_count; slot++) total += __atomic_load_n(&slots[slot].count, __ATOMIC_RELAXED);
+    return total;
+}
 int allocation_counting_available(void) { return 1; }
 
 void *malloc(size_t size) {
