@@ -263,14 +263,18 @@ public struct PubSubGateway: Sendable {
         case .refused(let result):
             return .answered(reply(to: result, from: connection.id))
         case .ready(let routed):
-            let immediate: RouteResult? =
-                switch routed.builtIn {
-                case .subscribe: parts.builtIns.subscribeImmediately(routed, from: connection.id)
-                case .unsubscribe: parts.builtIns.unsubscribeImmediately(routed, from: connection.id, feed: feed)
-                case nil: nil
-                }
-            if let immediate { return .answered(reply(to: immediate, from: connection.id)) }
-            return .pending(PendingRoute(routed: routed, message: message, connection: connection, feed: feed))
+            guard let builtIn = routed.builtIn, let entity = routed.entity, parts.builtIns.answersInPlace(builtIn)
+            else {
+                return .pending(PendingRoute(routed: routed, message: message, connection: connection, feed: feed))
+            }
+            do throws(RouteError) {
+                let reply = try parts.builtIns.answerInPlace(
+                    builtIn, entity: entity, action: routed.action, from: connection.id, feed: feed)
+                emit(.routeHandled(connection.id, route: routed.route))
+                return .answered(reply)
+            } catch {
+                return .answered(fail(connection.id, route: routed.route, error))
+            }
         }
     }
 

@@ -16,10 +16,10 @@ struct SubscriptionRoutes: Sendable {
     let limit: Int
     let authorize: PubSubGateway.SubscriptionAuthorizer?
     let observer: (any PubSubObserver)?
-    /// The store again when it updates in place (see ``subscribeImmediately(_:from:)``), else a
-    /// stand-in that is never called. Not an optional: calling through an optional existential
-    /// copies it first, a retain of the store on every message, written by the sessions on every
-    /// core.
+    /// The store again when it updates in place (see ``answerInPlace(_:entity:action:from:feed:)``),
+    /// else a stand-in that is never called. Not an optional: calling through an optional
+    /// existential copies it first, a retain of the store on every message, written by the sessions
+    /// on every core.
     private let immediate: any ImmediateSubscriptionUpdating
     /// Whether `immediate` is the store.
     private let updatesInPlace: Bool
@@ -65,41 +65,42 @@ struct SubscriptionRoutes: Sendable {
         return nil
     }
 
-    /// The `subscribe` route's result, reached without suspending; `nil` when something on its path
-    /// can suspend (a subscription authorizer, a history store, a store that cannot update in place)
-    /// and ``subscribe(_:)`` must run instead.
-    func subscribeImmediately(_ routed: MessageRouter.Routed, from id: ConnectionID) -> RouteResult? {
-        guard subscribesInPlace, let member = routed.entity else { return nil }
-        do throws(RouteError) {
-            let entity = try requested(Self.entity(member, action: routed.action), by: id)
+    /// Whether `route` can be answered without suspending: the store updates in place and, for a
+    /// subscribe, nothing else on its path can suspend (a subscription authorizer, a history store).
+    func answersInPlace(_ route: MessageRouter.BuiltInRoute) -> Bool {
+        switch route {
+        case .subscribe: subscribesInPlace
+        case .unsubscribe: updatesInPlace
+        }
+    }
+
+    /// The answer to `route`, reached without suspending; only when ``answersInPlace(_:)`` said so.
+    ///
+    /// Throws rather than returning a `Result` or a ``RouteResult``: the error is large, and the
+    /// answer is what almost every message gets, so it travels alone.
+    func answerInPlace(
+        _ route: MessageRouter.BuiltInRoute, entity member: JSONScanCore.SecondMember, action: String,
+        from id: ConnectionID, feed: (any SubscriptionFeed)?
+    ) throws(RouteError) -> OutboundMessage {
+        switch route {
+        case .subscribe:
+            let entity = try requested(by: id) { () throws(RouteError) in try Self.entity(member, action: action) }
             try accept(immediate.subscribeImmediately(id, to: entity, limit: limit), id, entity)
-            return .handled(route: routed.route, reply: .subscribed(entity))
-        } catch {
-            return .failed(route: routed.route, error: error)
-        }
-    }
-
-    /// The `unsubscribe` route's result, reached without suspending; `nil` when the store cannot
-    /// update in place and ``unsubscribe(_:)`` must run instead.
-    func unsubscribeImmediately(
-        _ routed: MessageRouter.Routed, from id: ConnectionID, feed: (any SubscriptionFeed)?
-    ) -> RouteResult? {
-        guard updatesInPlace, let member = routed.entity else { return nil }
-        do throws(RouteError) {
-            let entity = try Self.entity(member, action: routed.action).get()
+            return .subscribed(entity)
+        case .unsubscribe:
+            let entity = try Self.entity(member, action: action)
             let removed = immediate.unsubscribeImmediately(id, from: entity)
-            return .handled(route: routed.route, reply: unsubscribed(id, feed: feed, from: entity, removed: removed))
-        } catch {
-            return .failed(route: routed.route, error: error)
+            return unsubscribed(id, feed: feed, from: entity, removed: removed)
         }
     }
 
-    /// The entity a subscribe names, or its refusal, reported to the observer.
-    private func requested(_ entity: Result<EntityID, RouteError>, by id: ConnectionID) throws(RouteError) -> EntityID {
-        switch entity {
-        case .success(let entity):
-            return entity
-        case .failure(let error):
+    /// The entity a subscribe names; a refusal is reported to the observer.
+    private func requested(
+        by id: ConnectionID, _ entity: () throws(RouteError) -> EntityID
+    ) throws(RouteError) -> EntityID {
+        do {
+            return try entity()
+        } catch {
             observer?.observe(.subscriptionRefused(id, reason: error.message))
             throw error
         }
@@ -107,7 +108,7 @@ struct SubscriptionRoutes: Sendable {
 
     /// The entity a subscribe names; a refusal is reported to the observer.
     private func requestedEntity(_ context: RouteContext) throws(RouteError) -> EntityID {
-        try requested(Self.entity(of: context), by: context.connectionID)
+        try requested(by: context.connectionID) { () throws(RouteError) in try Self.entity(of: context) }
     }
 
     /// Authorizes, subscribes and, with history, reads the position and what to replay.
@@ -177,7 +178,7 @@ struct SubscriptionRoutes: Sendable {
     }
 
     func unsubscribe(_ context: RouteContext) async throws(RouteError) -> OutboundMessage {
-        let entity = try Self.entity(of: context).get()
+        let entity = try Self.entity(of: context)
         let removed: Bool
         do {
             removed = try await subscriptions.unsubscribe(context.connectionID, from: entity)
@@ -199,19 +200,24 @@ struct SubscriptionRoutes: Sendable {
     }
 
     /// The valid entity named by the message, or the error reply that says what is wrong with it.
-    static func entity(of context: RouteContext) -> Result<EntityID, RouteError> {
+    static func entity(of context: RouteContext) throws(RouteError) -> EntityID {
         let member = Result { () throws(JSONScanError) in try context.member(entityKey) }
-        return entity(member, action: context.action)
+        return try entity(member, action: context.action).get()
     }
 
     /// The valid entity in what the router's pass found for `entityId`, or the error reply.
-    static func entity(_ found: JSONScanCore.SecondMember, action: String) -> Result<EntityID, RouteError> {
-        switch found {
-        case .absent: entity(.success(nil), action: action)
-        case .found(let member): entity(.success(member), action: action)
-        case .duplicated(let offset):
-            entity(.failure(JSONScanError(.duplicateKey(entityKey), at: offset)), action: action)
+    static func entity(_ found: JSONScanCore.SecondMember, action: String) throws(RouteError) -> EntityID {
+        // The string every subscribe and unsubscribe carries, checked before building a `Result`.
+        if case .found(let member) = found, let text = member.string, let entity = try? EntityID(validating: text) {
+            return entity
         }
+        let member: Result<JSONMember?, JSONScanError> =
+            switch found {
+            case .absent: .success(nil)
+            case .found(let member): .success(member)
+            case .duplicated(let offset): .failure(JSONScanError(.duplicateKey(entityKey), at: offset))
+            }
+        return try entity(member, action: action).get()
     }
 
     /// The valid entity in `member`, the message's `entityId` (or the failure to read it), or the
