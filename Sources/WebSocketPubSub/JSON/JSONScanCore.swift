@@ -246,6 +246,7 @@ struct JSONScanCore {
 
     /// Where the string starting at `start` ends (just past its closing quote) when it holds only
     /// printable ASCII and no escape; `nil` when it does not, or when no string starts there.
+    @inline(__always)
     private func plainStringEnd(at start: Int) -> Int? {
         guard start < count, bytes[start] == UInt8(ascii: "\"") else { return nil }
         let end = firstByteNeedingAttention(from: start + 1)
