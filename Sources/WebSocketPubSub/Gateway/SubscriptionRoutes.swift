@@ -201,52 +201,44 @@ struct SubscriptionRoutes: Sendable {
 
     /// The valid entity named by the message, or the error reply that says what is wrong with it.
     static func entity(of context: RouteContext) throws(RouteError) -> EntityID {
-        let member = Result { () throws(JSONScanError) in try context.member(entityKey) }
-        return try entity(member, action: context.action).get()
+        let member: JSONMember?
+        do {
+            member = try context.member(entityKey)
+        } catch {
+            // The router already validated the message, so only a duplicated key can fail here.
+            throw duplicatedEntity
+        }
+        return try entity(member, action: context.action)
     }
 
     /// The valid entity in what the router's pass found for `entityId`, or the error reply.
     static func entity(_ found: JSONScanCore.SecondMember, action: String) throws(RouteError) -> EntityID {
-        // The string every subscribe and unsubscribe carries, checked before building a `Result`.
-        if case .found(let member) = found, let text = member.string, let entity = try? EntityID(validating: text) {
-            return entity
+        switch found {
+        case .absent: try entity(nil, action: action)
+        case .found(let member): try entity(member, action: action)
+        case .duplicated: throw duplicatedEntity
         }
-        let member: Result<JSONMember?, JSONScanError> =
-            switch found {
-            case .absent: .success(nil)
-            case .found(let member): .success(member)
-            case .duplicated(let offset): .failure(JSONScanError(.duplicateKey(entityKey), at: offset))
-            }
-        return try entity(member, action: action).get()
     }
 
-    /// The valid entity in `member`, the message's `entityId` (or the failure to read it), or the
-    /// error reply that says what is wrong with it.
-    private static func entity(_ member: Result<JSONMember?, JSONScanError>, action: String) -> Result<
-        EntityID, RouteError
-    > {
-        let found: JSONMember?
-        switch member {
-        case .success(let member):
-            found = member
-        case .failure:
-            // The router already validated the message, so only a duplicated key can fail here.
-            return .failure(
-                RouteError(code: .invalidEntityID, message: "the \"\(entityKey)\" field appears more than once"))
-        }
+    /// The refusal of a message that holds `entityId` more than once.
+    private static var duplicatedEntity: RouteError {
+        RouteError(code: .invalidEntityID, message: "the \"\(entityKey)\" field appears more than once")
+    }
+
+    /// The valid entity in `found`, the message's `entityId` member, or the error reply that says
+    /// what is wrong with it.
+    private static func entity(_ found: JSONMember?, action: String) throws(RouteError) -> EntityID {
         guard let found else {
-            return .failure(
-                RouteError(code: .missingEntityID, message: "\"\(action)\" needs an \"\(entityKey)\" string field"))
+            throw RouteError(code: .missingEntityID, message: "\"\(action)\" needs an \"\(entityKey)\" string field")
         }
         guard let text = found.string else {
-            return .failure(
-                RouteError(
-                    code: .invalidEntityID, message: "the \"\(entityKey)\" field must be a string, not \(found.kind)"))
+            throw RouteError(
+                code: .invalidEntityID, message: "the \"\(entityKey)\" field must be a string, not \(found.kind)")
         }
         do {
-            return .success(try EntityID(validating: text))
+            return try EntityID(validating: text)
         } catch {
-            return .failure(RouteError(code: .invalidEntityID, message: error.description))
+            throw RouteError(code: .invalidEntityID, message: error.description)
         }
     }
 
