@@ -46,6 +46,18 @@ enum SessionCases {
                 return Measured(
                     ours: rates.subscribe, peer: rates.floor, oursAllocations: rates.subscribeAllocations)
             },
+            // The same, fed as the NIO host feeds its sessions: `receive(text:)`, which returns at once,
+            // over a transport that takes batches by callback (`CallbackSessionTransport`).
+            Case(name: "gateway.subscribe.receive", unit: "messages/s", target: .atLeast(1_000_000)) {
+                let rates = try await gatewayRates(entry: .receive)
+                return Measured(
+                    ours: rates.subscribe, peer: rates.floor, oursAllocations: rates.subscribeAllocations)
+            },
+            Case(name: "gateway.subscribe.receive.per_core_feeders", unit: "messages/s", target: .atLeast(1_000_000)) {
+                let rates = try await gatewayRates(feeders: feederCount, entry: .receive)
+                return Measured(
+                    ours: rates.subscribe, peer: rates.floor, oursAllocations: rates.subscribeAllocations)
+            },
         ]
     }
 
@@ -134,7 +146,9 @@ enum SessionCases {
     // MARK: - gateway.subscribe
 
     /// The smallest transport: counts what it is given.
-    final class CountingTransport: SessionTransport {
+    class CountingTransport: SessionTransport, @unchecked Sendable {
+        // @unchecked Sendable is sound: the one stored property is an atomic, and the class is not
+        // final only so that `CallbackCountingTransport` can add the callback write.
         let written = Atomic<Int>(0)
 
         func write(_ messages: [OutboundMessage]) async throws {
@@ -144,6 +158,23 @@ enum SessionCases {
         func close(code: UInt16, reason: String) async {}
     }
 
+    /// The same, taking batches by callback as the NIO host's transport does; completes at once.
+    final class CallbackCountingTransport: CountingTransport, CallbackSessionTransport, @unchecked Sendable {
+        // @unchecked Sendable: see `CountingTransport`; this subclass stores nothing.
+        func write(_ messages: [OutboundMessage], completion: @escaping @Sendable (Bool) -> Void) {
+            written.add(messages.count, ordering: .releasing)
+            completion(true)
+        }
+    }
+
+    /// How the benchmark hands a message to its session.
+    enum Entry: Hashable, Sendable {
+        /// `await handle(text:)`, a read loop's way, over a transport with an `async` write.
+        case handle
+        /// `receive(text:)`, a callback host's way, over a ``CallbackCountingTransport``.
+        case receive
+    }
+
     static let sessionCount = 1_000
     static let gatewayEntityCount = 10_000
     static let subscriptionsPerSession = 50
@@ -151,20 +182,20 @@ enum SessionCases {
     /// One feeder task per core the process may use.
     static var feederCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// Subscribe and unsubscribe messages through `PubSubSession.handle(text:)` on a `SessionHub` over
-    /// the in-memory stores: each round, each of 1,000 sessions subscribes to 50 random entities of
+    /// Subscribe and unsubscribe messages through `PubSubSession.handle(text:)` (or, with `entry`
+    /// `.receive`, `receive(text:)`) on a `SessionHub` over the in-memory stores: each round, each of 1,000 sessions subscribes to 50 random entities of
     /// 10,000 (50,000 fresh pairs, sessions taken in random order), then unsubscribes from them in
     /// another order. A message counts once its reply has reached the session's transport. One
     /// warm-up round, median of 7. With `feeders` above 1, that many tasks feed the messages at once,
     /// each those of its own share of the sessions (session `s` to feeder `s % feeders`), so that one
     /// connection's messages still come in order from one task.
-    static func gatewayRates(feeders: Int = 1) async throws -> GatewayRates {
-        if let cached = await GatewayRateCache.instance.value(feeders: feeders) { return cached }
+    static func gatewayRates(feeders: Int = 1, entry: Entry = .handle) async throws -> GatewayRates {
+        if let cached = await GatewayRateCache.instance.value(feeders: feeders, entry: entry) { return cached }
         let gateway = PubSubGateway(connections: InMemoryConnectionStore(), subscriptions: InMemorySubscriptionStore())
         let hub = SessionHub(gateway: gateway)
         var sessions: [(PubSubSession, CountingTransport)] = []
         for _ in 0..<sessionCount {
-            let transport = CountingTransport()
+            let transport = entry == .handle ? CountingTransport() : CallbackCountingTransport()
             guard case .opened(let session) = await hub.connect(ConnectRequest(id: .random()), transport: transport)
             else { fatalError("the benchmark's session was refused") }
             sessions.append((session, transport))
@@ -208,12 +239,10 @@ enum SessionCases {
                 let start = now()
                 let cpuStart = processCPUSeconds()
                 if feeders == 1 {
-                    for (session, text) in shares[0] { await session.handle(text: text) }
+                    await feed(shares[0], entry: entry)
                 } else {
                     await withTaskGroup(of: Void.self) { group in
-                        for share in shares {
-                            group.addTask { for (session, text) in share { await session.handle(text: text) } }
-                        }
+                        for share in shares { group.addTask { await feed(share, entry: entry) } }
                     }
                 }
                 expected &+= messages.count
@@ -245,8 +274,16 @@ enum SessionCases {
             unsubscribe: median(unsubscribeRates), floor: median(floorRates),
             subscribeAllocations: Double(subscribeAllocations) / operations,
             unsubscribeAllocations: Double(unsubscribeAllocations) / operations)
-        await GatewayRateCache.instance.set(rates, feeders: feeders)
+        await GatewayRateCache.instance.set(rates, feeders: feeders, entry: entry)
         return rates
+    }
+
+    /// Hands each message to its session, in order, the way `entry` says.
+    static func feed(_ messages: [(PubSubSession, [UInt8])], entry: Entry) async {
+        switch entry {
+        case .handle: for (session, text) in messages { await session.handle(text: text) }
+        case .receive: for (session, text) in messages { session.receive(text: text) }
+        }
     }
 
     /// Seconds to take `messages` through the work that no session layer can skip, in order: one scan
@@ -310,9 +347,16 @@ enum SessionCases {
     }
 
     actor GatewayRateCache {
+        struct Key: Hashable {
+            var feeders: Int
+            var entry: Entry
+        }
+
         static let instance = GatewayRateCache()
-        private var values: [Int: GatewayRates] = [:]
-        func value(feeders: Int) -> GatewayRates? { values[feeders] }
-        func set(_ rates: GatewayRates, feeders: Int) { values[feeders] = rates }
+        private var values: [Key: GatewayRates] = [:]
+        func value(feeders: Int, entry: Entry) -> GatewayRates? { values[Key(feeders: feeders, entry: entry)] }
+        func set(_ rates: GatewayRates, feeders: Int, entry: Entry) {
+            values[Key(feeders: feeders, entry: entry)] = rates
+        }
     }
 }

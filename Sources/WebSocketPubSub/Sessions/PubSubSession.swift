@@ -70,24 +70,33 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
 
     // MARK: - Inbound
 
-    /// Queues a received text message; the session handles it after the ones received before it.
+    /// Takes a received text message; the session handles it after the ones received before it.
     ///
-    /// Returns at once. When more than ``SessionConfiguration/maxQueuedInboundMessages`` wait, the
-    /// session closes the connection with 1008 instead. `whenHandled` is called once the message has
-    /// been handled and its reply queued (or at once, when the message was not queued).
+    /// Never waits. When no earlier message waits, no write is in progress, and the message's route
+    /// answers without suspending (the built-in routes over a store that adopts
+    /// ``ImmediateSubscriptionUpdating``, and every message that fails validation), the message is
+    /// handled before `receive` returns, in the caller's thread and with no task; with a
+    /// ``CallbackSessionTransport`` its reply is handed to the transport from there too. Otherwise it
+    /// is queued for a handler task. When more than ``SessionConfiguration/maxQueuedInboundMessages``
+    /// wait, the session closes the connection with 1008 instead.
+    ///
+    /// `whenHandled` is called once the message has been handled and its reply queued (or at once,
+    /// when the message was not queued), possibly before `receive` returns: a host must not call
+    /// `receive` holding a lock that `whenHandled` takes.
     public func receive(text: some Collection<UInt8>, whenHandled: (@Sendable () -> Void)? = nil) {
-        submit(.text(Array(text)), completion: whenHandled.map { .callback($0) } ?? .none)
+        accept(.text(Array(text)), completion: whenHandled.map { .callback($0) } ?? .none)
     }
 
-    /// Queues a received text message; see ``receive(text:whenHandled:)-(_,_)``.
+    /// Takes a received text message; see ``receive(text:whenHandled:)-(_,_)``.
     public func receive(text: String, whenHandled: (@Sendable () -> Void)? = nil) {
-        submit(.text(Array(text.utf8)), completion: whenHandled.map { .callback($0) } ?? .none)
+        accept(.text(Array(text.utf8)), completion: whenHandled.map { .callback($0) } ?? .none)
     }
 
-    /// Queues a received binary message; the API speaks JSON text, so it is answered with a
-    /// `binary_message` error reply, in order with the text messages around it.
+    /// Takes a received binary message; the API speaks JSON text, so it is answered with a
+    /// `binary_message` error reply, in order with the text messages around it. Handled at once when
+    /// no earlier message waits, as ``receive(text:whenHandled:)-(_,_)`` describes.
     public func receiveBinary(whenHandled: (@Sendable () -> Void)? = nil) {
-        submit(.binary, completion: whenHandled.map { .callback($0) } ?? .none)
+        accept(.binary, completion: whenHandled.map { .callback($0) } ?? .none)
     }
 
     /// Queues a received text message and returns once it has been handled and its reply queued.
@@ -123,6 +132,32 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         await withCheckedContinuation { continuation in
             submit(.binary, completion: .continuation(continuation))
         }
+    }
+
+    /// Handles `payload` in the caller's thread when the session is idle (no message waits, no write is
+    /// in progress) and its route answers without suspending; hands it to a task of its own when the
+    /// session is idle but it must suspend (activity is due, or its route runs a handler); queues it
+    /// behind the others otherwise.
+    private func accept(_ payload: SessionState.Inbound.Payload, completion: SessionState.Completion) {
+        let claim = claimInline(idleWriterOnly: true)
+        guard claim.claimed else { return submit(payload, completion: completion) }
+        let route: PubSubGateway.ImmediateRoute? = claim.activityDue ? nil : routeImmediately(payload)
+        guard case .answered(let reply) = route else {
+            // The handler's role is claimed: this task is the handler until the message is handled.
+            Task {
+                await self.handleClaimed(payload, activityDue: claim.activityDue, routed: route)
+                completion.resume()
+            }
+            return
+        }
+        if let batch = finishClaimed(reply: reply) {
+            if callbackTransport != nil {
+                pumpWrites(first: batch)
+            } else {
+                Task { await self.writeQueued(first: batch) }
+            }
+        }
+        completion.resume()
     }
 
     private func submit(_ payload: SessionState.Inbound.Payload, completion: SessionState.Completion) {
@@ -161,32 +196,47 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         }
     }
 
-    private func claimInline() -> (claimed: Bool, activityDue: Bool) {
+    private func claimInline(idleWriterOnly: Bool = false) -> (claimed: Bool, activityDue: Bool) {
         let now = hub.clock.now()
         let interval = hub.configuration.activityInterval
-        return state.withLock { $0.claimInline(now: now, activityInterval: interval) }
+        return state.withLock { $0.claimInline(now: now, activityInterval: interval, idleWriterOnly: idleWriterOnly) }
     }
 
     /// Handles a message whose handler role the caller claimed with `claimInline`, then hands what
     /// arrived meanwhile to a handler task. When no write is in progress, the caller also writes the
     /// reply (one batch), so that a request and its answer cost no task and no thread wake-up.
+    /// `routed` is the message's route when the caller has already taken it as far as it goes
+    /// without suspending.
     @inline(__always)
-    private func handleClaimed(_ payload: SessionState.Inbound.Payload, activityDue: Bool) async {
+    private func handleClaimed(
+        _ payload: SessionState.Inbound.Payload, activityDue: Bool, routed: PubSubGateway.ImmediateRoute? = nil
+    ) async {
         if activityDue { await gateway.markActive(id) }
-        let reply = await reply(to: payload)
-        let configuration = hub.configuration
-        var finish = state.withLock { $0.finishInline(reply: reply, configuration: configuration) }
-        if finish.close {
-            closeTransport(code: SessionCloseCode.policyViolation, reason: "slow consumer: outbound queue full")
-        }
-        if finish.startHandler { Task { await self.handleInbound() } }
-        guard var batch = finish.batch.take(), await write(batch) else { return }
+        let reply: OutboundMessage? =
+            switch routed ?? routeImmediately(payload) {
+            case .answered(let reply): reply
+            case .pending(let pending): await gateway.complete(pending)
+            }
+        guard var batch = finishClaimed(reply: reply), await write(batch) else { return }
         // Emptied here, where (once the transport has let go of it) this is its only reference, and
         // dropped once handed back, so that the session's copy is unique when it is filled again.
         batch.removeAll(keepingCapacity: true)
         let handOff = state.withLock { [batch] in $0.handOffWriting(recycling: batch) }
         batch = []
         if handOff { startWriting() }
+    }
+
+    /// Queues the reply of a message handled under a claimed handler role and releases the role,
+    /// carrying out what that decided; the batch to write when the reply took the writer's role.
+    @inline(__always)
+    private func finishClaimed(reply: OutboundMessage?) -> [OutboundMessage]? {
+        let configuration = hub.configuration
+        var finish = state.withLock { $0.finishInline(reply: reply, configuration: configuration) }
+        if finish.close {
+            closeTransport(code: SessionCloseCode.policyViolation, reason: "slow consumer: outbound queue full")
+        }
+        if finish.startHandler { Task { await self.handleInbound() } }
+        return finish.batch.take()
     }
 
     /// Routes one message and queues its reply, starting a writer if none runs.
@@ -201,9 +251,18 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// its route has a handler to run (see ``PubSubGateway/routeImmediately(text:from:feed:)``).
     @inline(__always)
     private func reply(to payload: SessionState.Inbound.Payload) async -> OutboundMessage? {
+        switch routeImmediately(payload) {
+        case .answered(let reply): reply
+        case .pending(let pending): await gateway.complete(pending)
+        }
+    }
+
+    /// Routes one message as far as it goes without suspending.
+    @inline(__always)
+    private func routeImmediately(_ payload: SessionState.Inbound.Payload) -> PubSubGateway.ImmediateRoute {
         switch payload {
-        case .text(let bytes): await gateway.reply(toText: bytes, from: connection, feed: self)
-        case .binary: gateway.binaryReply(to: id)
+        case .text(let bytes): gateway.routeImmediately(text: bytes, from: connection, feed: self)
+        case .binary: .answered(gateway.binaryReply(to: id))
         }
     }
 
@@ -255,15 +314,25 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
     /// Hands queued batches to a callback transport until none is left. A completion that comes
     /// before `write` returns lets this loop go on; a later one starts the loop again, so the stack
     /// never grows with the number of batches.
-    private func pumpWrites() {
+    ///
+    /// `first`, when given, is a batch the caller has already taken, as the writer, from the queue.
+    private func pumpWrites(first: consuming [OutboundMessage]? = nil) {
         guard let transport = callbackTransport else { return }
-        while let batch = state.withLock({ $0.takeBatch() }) {
+        var next = consume first
+        var written: [OutboundMessage] = []
+        while var batch = next ?? state.withLock({ [written] in $0.takeBatch(recycling: written) }) {
+            next = nil
+            written = []
             writeCompletion.begin()
             // Captures the session alone, so that the closure needs no allocation of its own.
             transport.write(batch) { written in self.callbackWriteCompleted(written: written) }
             switch writeCompletion.returned() {
             case .pending: return
-            case .written: continue
+            case .written:
+                // Completed before `write` returned: the transport is done with the batch, whose
+                // storage the next batch reuses (a transport that kept a copy only costs this one).
+                batch.removeAll(keepingCapacity: true)
+                written = batch
             case .failed:
                 state.withLock { $0.writeFailed() }
                 return
@@ -281,10 +350,13 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         }
     }
 
-    /// Hands queued messages to the transport, a batch at a time, until none is left.
-    private func writeQueued() async {
+    /// Hands queued messages to the transport, a batch at a time, until none is left; `first`, when
+    /// given, is a batch the caller has already taken, as the writer, from the queue.
+    private func writeQueued(first: [OutboundMessage]? = nil) async {
         var written: [OutboundMessage] = []
-        while var batch = state.withLock({ [written] in $0.takeBatch(recycling: written) }) {
+        var next = first
+        while var batch = next ?? state.withLock({ [written] in $0.takeBatch(recycling: written) }) {
+            next = nil
             written = []
             guard await write(batch) else { return }
             batch.removeAll(keepingCapacity: true)

@@ -337,8 +337,13 @@ struct SessionState: Sendable {
     /// session is open, no handler runs and nothing waits, so that handling it at once keeps the
     /// order. The message counts in ``queuedInboundCount`` until ``finishInline(reply:configuration:)``.
     /// `activityDue` says whether activity is due to be written at `now` (and records that it is).
-    mutating func claimInline(now: Duration, activityInterval: Duration) -> (claimed: Bool, activityDue: Bool) {
-        guard phase == .open, !handling, inbound.isEmpty else { return (false, false) }
+    /// With `idleWriterOnly`, a write in progress also refuses the claim: a caller that does not wait
+    /// for its reply's write must not produce replies faster than they are written, so that under
+    /// write pressure messages wait in the inbound queue, which the host can stop reading for.
+    mutating func claimInline(
+        now: Duration, activityInterval: Duration, idleWriterOnly: Bool = false
+    ) -> (claimed: Bool, activityDue: Bool) {
+        guard phase == .open, !handling, inbound.isEmpty, !(idleWriterOnly && writing) else { return (false, false) }
         handling = true
         handlingOne = true
         return (true, activityDue(now: now, interval: activityInterval))

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import WebSocketPubSub
 import WebSocketPubSubTesting
@@ -125,5 +126,45 @@ struct CallbackTransportTests {
         for index in 0..<200 { _ = try await fixture.notifier.publish(entityId: entity, json: Array("\(index)".utf8)) }
 
         #expect(transport.texts.dropFirst() == ArraySlice((0..<200).map { #"{"entityId":"e","message":\#($0)}"# }))
+    }
+
+    @Test func receiveAnswersAnIdleSessionBeforeItReturns() async throws {
+        let fixture = SessionFixture()
+        let transport = CallbackRecordingTransport(mode: .inline)
+        let session = try await open(fixture, transport)
+        let handled = Atomic<Int>(0)
+
+        session.receive(text: subscribeMessage("e")) { handled.add(1, ordering: .relaxed) }
+        session.receive(text: #"{"action":"unsubscribe","entityId":"e"}"#) { handled.add(1, ordering: .relaxed) }
+        session.receiveBinary { handled.add(1, ordering: .relaxed) }
+
+        // Nothing awaited in between: each message was routed, answered and written by `receive`.
+        #expect(handled.load(ordering: .relaxed) == 3)
+        #expect(transport.texts.count == 3)
+        #expect(
+            Array(transport.texts.prefix(2)) == [
+                #"{"status":"subscribed","entityId":"e"}"#, #"{"status":"unsubscribed","entityId":"e"}"#,
+            ])
+        #expect(transport.texts.last?.contains(#""code":"binary_message""#) == true)
+        #expect(transport.asyncWrites == 0)
+        #expect(session.queuedInboundCount == 0)
+    }
+
+    @Test func receiveWaitsBehindAWriteInProgressAndKeepsTheOrder() async throws {
+        let fixture = SessionFixture()
+        let transport = CallbackRecordingTransport(mode: .deferred)
+        let session = try await open(fixture, transport)
+        let entities = (0..<20).map { "e\($0)" }
+
+        for entity in entities { session.receive(text: subscribeMessage(entity)) }
+        // The first reply's write is still in flight: the others were queued, not answered at once.
+        #expect(transport.batches.count == 1)
+        for _ in 0..<10_000 where transport.texts.count < entities.count {
+            if !transport.completeOne() { await Task.yield() }
+        }
+
+        #expect(transport.texts == entities.map { #"{"status":"subscribed","entityId":"\#($0)"}"# })
+        #expect(transport.maxInFlight == 1)
+        #expect(fixture.subscriptions.subscriptions(of: session.id).count == entities.count)
     }
 }

@@ -75,22 +75,23 @@ extension ConnectionHandler {
     }
 
     /// Hands waiting messages to the session while its queue has room; reading resumes once none wait.
+    ///
+    /// One at a time, each taken off the list before it is handed over: the session may handle a
+    /// message and write its reply before `receive` returns, and a write that fails closes the
+    /// channel from inside that call, which empties the list and drops the session.
     func submitPending() {
-        guard let session else { return }
         let limit = app.configuration.maxQueuedInboundMessages
-        var handed = 0
-        while handed < pendingInbound.count, submittedInbound < limit {
+        while let session, submittedInbound < limit, let message = pendingInbound.popFirst() {
             submittedInbound += 1
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let loop = context.eventLoop
+            // Through the loop even when called on it: `receive` may call this before it returns.
             let handled: @Sendable () -> Void = { loop.execute { loopBound.value.inboundHandled() } }
-            switch pendingInbound[handed] {
+            switch message {
             case .text(let bytes): session.receive(text: bytes, whenHandled: handled)
             case .binary: session.receiveBinary(whenHandled: handled)
             }
-            handed += 1
         }
-        pendingInbound.removeFirst(handed)
         resumeReadingIfPossible()
     }
 

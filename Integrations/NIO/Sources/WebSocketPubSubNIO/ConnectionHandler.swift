@@ -59,7 +59,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     var session: PubSubSession?
     /// Messages decoded but not yet handed to the session: before it exists, and while its queue is
     /// full. Reading pauses while any wait, so this holds at most what one read decoded.
-    var pendingInbound: [Inbound] = []
+    var pendingInbound = CircularBuffer<Inbound>()
     /// Messages handed to the session and not yet handled.
     var submittedInbound = 0
     /// The socket ended before the session existed: tell it as soon as it does.
