@@ -183,9 +183,9 @@ enum SessionCases {
     static var feederCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Subscribe and unsubscribe messages through `PubSubSession.handle(text:)` (or, with `entry`
-    /// `.receive`, `receive(text:)`) on a `SessionHub` over the in-memory stores: each round, each of 1,000 sessions subscribes to 50 random entities of
-    /// 10,000 (50,000 fresh pairs, sessions taken in random order), then unsubscribes from them in
-    /// another order. A message counts once its reply has reached the session's transport. One
+    /// `.receive`, `receive(text:)`) on a `SessionHub` over the in-memory stores: each round, each of
+    /// 1,000 sessions subscribes to 50 random entities of 10,000 (50,000 fresh pairs, sessions taken
+    /// in random order), then unsubscribes from them in another order. A message counts once its reply has reached the session's transport. One
     /// warm-up round, median of 7. With `feeders` above 1, that many tasks feed the messages at once,
     /// each those of its own share of the sessions (session `s` to feeder `s % feeders`), so that one
     /// connection's messages still come in order from one task.
