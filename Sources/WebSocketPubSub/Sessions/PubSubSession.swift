@@ -212,11 +212,7 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         _ payload: SessionState.Inbound.Payload, activityDue: Bool, routed: PubSubGateway.ImmediateRoute? = nil
     ) async {
         if activityDue { await gateway.markActive(id) }
-        let reply: OutboundMessage? =
-            switch routed ?? routeImmediately(payload) {
-            case .answered(let reply): reply
-            case .pending(let pending): await gateway.complete(pending)
-            }
+        let reply = await reply(to: routed ?? routeImmediately(payload))
         guard var batch = finishClaimed(reply: reply), await write(batch) else { return }
         // Emptied here, where (once the transport has let go of it) this is its only reference, and
         // dropped once handed back, so that the session's copy is unique when it is filled again.
@@ -244,14 +240,14 @@ public final class PubSubSession: SubscriptionFeed, Sendable {
         // Checked before any await: routing a message costs no extra suspension point for it.
         if activityDue() { await gateway.markActive(id) }
         // A reply that does not fit meets the slow-consumer policy.
-        if let reply = await reply(to: payload) { _ = enqueue(reply) }
+        if let reply = await reply(to: routeImmediately(payload)) { _ = enqueue(reply) }
     }
 
-    /// Routes one message; its reply, if any. A text message is answered without suspending unless
-    /// its route has a handler to run (see ``PubSubGateway/routeImmediately(text:from:feed:)``).
+    /// The reply to a message routed as far as it goes without suspending, if any: running its
+    /// route's handler when one is left to run (see ``PubSubGateway/routeImmediately(text:from:feed:)``).
     @inline(__always)
-    private func reply(to payload: SessionState.Inbound.Payload) async -> OutboundMessage? {
-        switch routeImmediately(payload) {
+    private func reply(to route: PubSubGateway.ImmediateRoute) async -> OutboundMessage? {
+        switch route {
         case .answered(let reply): reply
         case .pending(let pending): await gateway.complete(pending)
         }
